@@ -1,0 +1,159 @@
+/**
+ * The kernel under test: one instance per execution. It owns the shared state
+ * every subsystem reads and writes (memory, RCU, locks, per-CPU state, actors,
+ * observations) and the registries subsystems add themselves to.
+ */
+import type { KernelEra } from './era.js';
+import { type ActorId, asActorId, asObjId, type CpuNo, type ObjId } from './ids.js';
+import { Locks } from './locks.js';
+import { Memory } from './memory.js';
+import type { Observation } from './observation.js';
+import { Rcu } from './rcu.js';
+import type { Op } from './step.js';
+
+/** Model options: everything that changes kernel behaviour. */
+export interface ModelOptions {
+  /** Kernel era. @defaultValue 'E1' */
+  era?: KernelEra;
+  /** Number of simulated CPUs. @defaultValue 2 */
+  cpus?: number;
+  /**
+   * E3 only: a contended rqspinlock may time out (-ETIMEDOUT) as a data choice,
+   * as rqspinlock's 250 ms budget can run out under load. @defaultValue false
+   */
+  isLockTimeoutPossible?: boolean;
+  /** Allocations (GFP_ATOMIC / GFP_NOWAIT) may fail with -ENOMEM as a data choice. @defaultValue false */
+  isAllocFailurePossible?: boolean;
+}
+
+/** ModelOptions with every field set. */
+export interface ResolvedModelOptions {
+  readonly era: KernelEra;
+  readonly cpus: number;
+  readonly isLockTimeoutPossible: boolean;
+  readonly isAllocFailurePossible: boolean;
+}
+
+export const DEFAULT_ERA: KernelEra = 'E1';
+export const DEFAULT_CPUS = 2;
+/** Upper bound on simulated CPUs (ids are packed, see allocObjId). */
+export const MAX_CPUS = 64;
+
+/** Fills in defaults and checks ranges; throws on bad construction input. */
+export function resolveModelOptions(o: ModelOptions = {}): ResolvedModelOptions {
+  const cpus = o.cpus ?? DEFAULT_CPUS;
+  if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_CPUS)
+    throw new Error(`cpus must be 1..${MAX_CPUS}, got ${cpus}`);
+  return {
+    era: o.era ?? DEFAULT_ERA,
+    cpus,
+    isLockTimeoutPossible: o.isLockTimeoutPossible ?? false,
+    isAllocFailurePossible: o.isAllocFailurePossible ?? false,
+  };
+}
+
+/** What kind of thread of execution an actor is. */
+export type ActorKind = 'cpu' | 'user' | 'kworker' | 'rcu' | 'setup';
+
+/** A thread of execution in the model. */
+export interface Actor {
+  readonly id: ActorId;
+  readonly name: string;
+  readonly kind: ActorKind;
+  /** The CPU it runs on; with migrate_disable() it stays there. */
+  readonly cpu: CpuNo;
+  /** Its own allocation counter: object ids are (actor, seq), never global. */
+  seq: number;
+  /** Nesting depth of BPF programs running on this actor (0 outside programs). */
+  progDepth: number;
+}
+
+/** Per-CPU state. */
+export interface CpuState {
+  readonly no: CpuNo;
+  /** E1/E2 bpf_cgrp_storage_busy (kernel/bpf/bpf_cgrp_storage.c). invariant: 0 outside storage code. */
+  busy: number;
+  /** Abstract id of the counter, for footprints. */
+  readonly busyObj: ObjId;
+}
+
+/** A handler run when a hook fires: a tracing program attached there, nested on the same actor. */
+export type HookHandler = (actor: Actor) => Op<void>;
+
+/** Ids per actor: actor a's n-th object is a * ACTOR_ID_STRIDE + n. */
+const ACTOR_ID_STRIDE = 1_000_000;
+
+/** One simulated kernel. */
+export class Kernel {
+  readonly options: ResolvedModelOptions;
+  readonly memory = new Memory();
+  readonly rcu = new Rcu();
+  readonly locks = new Locks();
+  /** invariant: actors[i].id === i; actor 0 is the setup actor. */
+  readonly actors: Actor[] = [];
+  readonly cpus: CpuState[] = [];
+  /** Attach points (e.g. `fentry/bpf_local_storage_update`) to the programs attached there. */
+  readonly hooks = new Map<string, HookHandler[]>();
+  /** What happened, in order, for properties to read. */
+  readonly observations: Observation[] = [];
+  /** Data choices (lock timeouts, allocation failures) come from the scheduler's stream. */
+  readonly choose: (n: number) => number;
+
+  constructor(options: ModelOptions = {}, choose: (n: number) => number = () => 0) {
+    this.options = resolveModelOptions(options);
+    this.choose = choose;
+    this.addActor('setup', 'setup', 0 as CpuNo);
+    for (let c = 0; c < this.options.cpus; c++) {
+      this.cpus.push({ no: c as CpuNo, busy: 0, busyObj: this.allocObjId(this.setupActor) });
+    }
+  }
+
+  get era(): KernelEra {
+    return this.options.era;
+  }
+
+  /** The actor that builds the initial state; its objects exist before any execution step. */
+  get setupActor(): Actor {
+    return this.actors[0]!;
+  }
+
+  /** Adds a thread of execution pinned to `cpu`. */
+  addActor(name: string, kind: ActorKind, cpu: CpuNo): Actor {
+    if (cpu < 0 || cpu >= Math.max(1, this.options.cpus))
+      throw new Error(`actor ${name}: cpu ${cpu} out of range`);
+    const actor: Actor = { id: asActorId(this.actors.length), name, kind, cpu, seq: 0, progDepth: 0 };
+    this.actors.push(actor);
+    return actor;
+  }
+
+  /** A fresh object id owned by `actor`; independent of how actors interleave. */
+  allocObjId(actor: Actor): ObjId {
+    actor.seq++;
+    if (actor.seq >= ACTOR_ID_STRIDE)
+      throw new Error(`actor ${actor.name} allocated over ${ACTOR_ID_STRIDE} ids`);
+    return asObjId(actor.id * ACTOR_ID_STRIDE + actor.seq);
+  }
+
+  /** Records an observation for properties. */
+  observe(o: Observation): void {
+    this.observations.push(o);
+  }
+
+  /** Attaches a handler to a hook point. */
+  attachHook(hook: string, handler: HookHandler): void {
+    const list = this.hooks.get(hook);
+    if (list === undefined) this.hooks.set(hook, [handler]);
+    else list.push(handler);
+  }
+}
+
+/**
+ * Fires a hook point inside a kernel function: every program attached there
+ * runs to completion, nested on the same actor (fentry, tp_btf). Models the
+ * trampoline call of a tracing program (kernel/bpf/trampoline.c).
+ */
+export function* fireHook(k: Kernel, hook: string, actor: Actor): Op<void> {
+  const handlers = k.hooks.get(hook);
+  if (handlers === undefined) return;
+  for (const h of handlers) yield* h(actor);
+}

@@ -1,0 +1,63 @@
+/**
+ * The step protocol. A model operation is a generator that yields a Step
+ * *before* each piece of code that touches shared state: the yield declares
+ * what the code up to the next yield (or the return) will read, write, lock or
+ * wait for. Another CPU may interleave at every yield, and nowhere else.
+ * An operation therefore yields before its first shared access.
+ */
+import type { ObjId } from './ids.js';
+
+/** How a step touches an object (structurally the scheduler's Access). */
+export type AccessKind = 'read' | 'write' | 'acquire' | 'release';
+
+/** One access of an abstract object id. */
+export interface Access {
+  readonly kind: AccessKind;
+  readonly obj: number;
+}
+
+/** Currently-open RCU read sections: pairs of (actor id, section sequence number). */
+export type ReaderSnapshot = readonly (readonly [number, number])[];
+
+/** Why a step may have to wait before it can run. */
+export type Blocker =
+  /** A spinlock, rqspinlock or mutex: waits while another context holds it. */
+  | { readonly kind: 'lock'; readonly lock: ObjId }
+  /** synchronize_rcu() and friends: waits until these read sections have ended. */
+  | { readonly kind: 'gp'; readonly readers: ReaderSnapshot }
+  /** A condition on kernel state (a refcount reaching 0, work being queued). */
+  | { readonly kind: 'until'; readonly what: string; readonly isReady: () => boolean };
+
+/** One atomic step of an operation, declared before it runs. */
+export interface Step {
+  readonly label: string;
+  readonly accesses: readonly Access[];
+  readonly blocker?: Blocker;
+}
+
+/** A model operation: yields its steps, returns its result. */
+export type Op<T> = Generator<Step, T, void>;
+
+const NO_ACCESSES: readonly Access[] = [];
+
+/** Builds a step. Accesses must depend only on the running actor's own state. */
+export function step(label: string, accesses: readonly Access[] = NO_ACCESSES, blocker?: Blocker): Step {
+  return blocker === undefined ? { label, accesses } : { label, accesses, blocker };
+}
+
+/** A read access of `obj`. */
+export const rd = (obj: ObjId): Access => ({ kind: 'read', obj });
+/** A write access of `obj`. */
+export const wr = (obj: ObjId): Access => ({ kind: 'write', obj });
+/** Acquiring lock `obj`. */
+export const acq = (obj: ObjId): Access => ({ kind: 'acquire', obj });
+/** Releasing lock `obj`. */
+export const rel = (obj: ObjId): Access => ({ kind: 'release', obj });
+
+/** Runs an operation to completion with no interleaving (setup code and fixed-order tests). */
+export function runToCompletion<T>(op: Op<T>): T {
+  for (;;) {
+    const r = op.next();
+    if (r.done) return r.value;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The contract between the scheduler and whatever it runs. The scheduler knows
+ * tasks, steps and abstract object ids; it never learns what a cgroup is.
+ */
+
+/** Index of a task within one execution (stable across executions of one scenario). */
+export type TaskId = number & { readonly __brand: 'TaskId' };
+
+/** How a step touches an abstract object. acquire/release mark lock operations. */
+export type AccessKind = 'read' | 'write' | 'acquire' | 'release';
+
+/**
+ * One access of an abstract object. `obj` ids are chosen by the caller and must
+ * not depend on the interleaving: the same object gets the same id in every
+ * execution of a scenario (dynamic objects are named by allocating actor and
+ * that actor's own sequence number, never by a global counter).
+ */
+export interface Access {
+  readonly kind: AccessKind;
+  readonly obj: number;
+}
+
+/**
+ * The next step of a task, declared before it runs. Its accesses depend only on
+ * the task's own state, so they stay valid while other tasks run (DPOR relies on it).
+ */
+export interface StepInfo {
+  /** Short human label, e.g. `raw_spin_lock(owner cg1)`. */
+  readonly label: string;
+  readonly accesses: readonly Access[];
+}
+
+/** A thread of execution: a simulated CPU context, a userspace thread, a kernel worker. */
+export interface Task {
+  readonly name: string;
+  /** The step this task will run next, or undefined once it has finished. */
+  peek(): StepInfo | undefined;
+  /** False while the next step waits (a lock held by another task, a grace period). */
+  isEnabled(): boolean;
+  /**
+   * Virtual time before which the next step may not run (0 when it may run now).
+   * The scheduler advances its virtual clock only when no task can run now.
+   */
+  readyAt(): number;
+  /** Runs the step returned by peek(). Only called when enabled and ready. */
+  step(): void;
+}
+
+/** A broken invariant, found after a step or at the end of an execution. */
+export interface Violation {
+  /** Stable invariant id, e.g. `atomic-add`, `no-deadlock`. */
+  readonly invariant: string;
+  readonly message: string;
+}
+
+/** One execution's world, built fresh for every execution. */
+export interface Execution {
+  readonly tasks: readonly Task[];
+  /** Checked after every step; a Violation ends the execution. */
+  checkStep(): Violation | undefined;
+  /** Checked once when every task has finished. */
+  checkEnd(): Violation | undefined;
+  /** Optional: what the last step changed, for traces (never called in the hot loop). */
+  describeLastStep?(): string;
+}
+
+/**
+ * Builds a fresh execution. `choose(n)` returns an integer in [0, n) for every
+ * data choice the world makes (a lock timeout, an allocation failure); the
+ * scheduler records it in the same choice stream as its scheduling decisions.
+ */
+export type ExecutionFactory = (choose: (n: number) => number) => Execution;
