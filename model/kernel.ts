@@ -4,8 +4,9 @@
  * observations) and the registries subsystems add themselves to.
  */
 import type { KernelEra } from './era.js';
-import { type ActorId, asActorId, asObjId, type CpuNo, type ObjId } from './ids.js';
+import { type ActorId, asActorId, asObjId, type CpuNo, type MapId, type ObjId } from './ids.js';
 import { Locks } from './locks.js';
+import type { BpfMapBase } from './map.js';
 import { Memory } from './memory.js';
 import type { Observation } from './observation.js';
 import { Rcu } from './rcu.js';
@@ -92,6 +93,8 @@ export class Kernel {
   /** invariant: actors[i].id === i; actor 0 is the setup actor. */
   readonly actors: Actor[] = [];
   readonly cpus: CpuState[] = [];
+  /** Every map, by id, in creation order; families narrow the record by its `type`. */
+  readonly maps = new Map<MapId, BpfMapBase>();
   /** Attach points (e.g. `fentry/bpf_local_storage_update`) to the programs attached there. */
   readonly hooks = new Map<string, HookHandler[]>();
   /** What happened, in order, for properties to read. */
