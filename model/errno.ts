@@ -5,6 +5,7 @@ export const E2BIG = 7;
 export const EBADF = 9;
 export const EAGAIN = 11;
 export const ENOMEM = 12;
+export const EACCES = 13;
 export const EBUSY = 16;
 export const EEXIST = 17;
 export const EINVAL = 22;
@@ -20,6 +21,7 @@ export type Errno =
   | typeof EBADF
   | typeof EAGAIN
   | typeof ENOMEM
+  | typeof EACCES
   | typeof EBUSY
   | typeof EEXIST
   | typeof EINVAL
@@ -34,6 +36,7 @@ const NAMES: ReadonlyMap<number, string> = new Map([
   [EBADF, 'EBADF'],
   [EAGAIN, 'EAGAIN'],
   [ENOMEM, 'ENOMEM'],
+  [EACCES, 'EACCES'],
   [EBUSY, 'EBUSY'],
   [EEXIST, 'EEXIST'],
   [EINVAL, 'EINVAL'],

@@ -3,13 +3,26 @@
  * every subsystem reads and writes (memory, RCU, locks, per-CPU state, actors,
  * observations) and the registries subsystems add themselves to.
  */
+import { Cgroups } from './cgroup.js';
+import type { CgroupBpf, CgroupStorageSlots } from './cgroupBpf.js';
 import type { KernelEra } from './era.js';
-import { type ActorId, asActorId, asObjId, type CpuNo, type MapId, type ObjId } from './ids.js';
+import { Fds } from './fd.js';
+import {
+  type ActorId,
+  asActorId,
+  asObjId,
+  type CgroupId,
+  type CpuNo,
+  type MapId,
+  type ObjId,
+} from './ids.js';
+import { LocalStorages } from './localStorageState.js';
 import { Locks } from './locks.js';
 import type { BpfMapBase } from './map.js';
 import { Memory } from './memory.js';
 import type { Observation } from './observation.js';
 import { Rcu } from './rcu.js';
+import { WorkQueue } from './rcuWorker.js';
 import type { Op } from './step.js';
 
 /** Model options: everything that changes kernel behaviour. */
@@ -25,6 +38,34 @@ export interface ModelOptions {
   isLockTimeoutPossible?: boolean;
   /** Allocations (GFP_ATOMIC / GFP_NOWAIT) may fail with -ENOMEM as a data choice. @defaultValue false */
   isAllocFailurePossible?: boolean;
+  /**
+   * Pre-5.14 historical bug: bpf_get_local_storage() reads a per-CPU bpf_cgroup_storage[]
+   * pointer that bpf_prog_run_array_cg sets before each program, so a program preempted
+   * under migrate_disable sees another task's storage or NULL. Fixed by b910eaaaa4b8
+   * ("bpf: Fix NULL pointer dereference in bpf_get_local_storage() helper"), later
+   * bpf_cg_run_ctx (c7603cfa04e7). @defaultValue false
+   */
+  hasCgroupStoragePerCpuPtrBug?: boolean;
+  /**
+   * Pre-fix CVE-2025-38502: a tail call may go to a program whose deprecated cgroup
+   * storage differs from the caller's, so its helper returns the caller's storage.
+   * Fixed by abad3d0bad72 (storage cookies in __bpf_prog_map_compatible, kernel/bpf/core.c).
+   * @defaultValue false
+   */
+  hasTailCallStorageCookieBug?: boolean;
+  /**
+   * Pre-fix cgroup_storage_get_next_key (kernel/bpf/local_storage.c): asking for the key
+   * after the last one reads the list head as a storage. Fixed by 5828b9e5b272 (-ENOENT).
+   * @defaultValue false
+   */
+  hasCgroupStorageNextKeyBug?: boolean;
+  /**
+   * E1/E2: bpf_local_storage_map_free() holds the per-CPU bpf_cgrp_storage_busy counter
+   * around each unlink. false models kernels before c78f4afbd962 ("bpf: Fix deadlock when
+   * freeing cgroup storage", Dec 2024), where a tracing program in the unlink path that
+   * calls bpf_cgrp_storage_get() self-deadlocks on the owner lock. @defaultValue true
+   */
+  isMapFreeBusyGuarded?: boolean;
 }
 
 /** ModelOptions with every field set. */
@@ -33,6 +74,10 @@ export interface ResolvedModelOptions {
   readonly cpus: number;
   readonly isLockTimeoutPossible: boolean;
   readonly isAllocFailurePossible: boolean;
+  readonly hasCgroupStoragePerCpuPtrBug: boolean;
+  readonly hasTailCallStorageCookieBug: boolean;
+  readonly hasCgroupStorageNextKeyBug: boolean;
+  readonly isMapFreeBusyGuarded: boolean;
 }
 
 export const DEFAULT_ERA: KernelEra = 'E1';
@@ -50,6 +95,10 @@ export function resolveModelOptions(o: ModelOptions = {}): ResolvedModelOptions 
     cpus,
     isLockTimeoutPossible: o.isLockTimeoutPossible ?? false,
     isAllocFailurePossible: o.isAllocFailurePossible ?? false,
+    hasCgroupStoragePerCpuPtrBug: o.hasCgroupStoragePerCpuPtrBug ?? false,
+    hasTailCallStorageCookieBug: o.hasTailCallStorageCookieBug ?? false,
+    hasCgroupStorageNextKeyBug: o.hasCgroupStorageNextKeyBug ?? false,
+    isMapFreeBusyGuarded: o.isMapFreeBusyGuarded ?? true,
   };
 }
 
@@ -97,10 +146,26 @@ export class Kernel {
   readonly maps = new Map<MapId, BpfMapBase>();
   /** Attach points (e.g. `fentry/bpf_local_storage_update`) to the programs attached there. */
   readonly hooks = new Map<string, HookHandler[]>();
+  /** struct cgroup_bpf of each cgroup that has one (model/cgroupBpf.ts), created on first use. */
+  readonly cgroupBpf = new Map<CgroupId, CgroupBpf>();
+  /** bpf_prog->active per CPU, keyed `${prog}@${cpu}`: trampolines skip a program already running there. */
+  readonly progActive = new Map<string, number>();
+  /** hasCgroupStoragePerCpuPtrBug: the per-CPU bpf_cgroup_storage[] pointers, by CPU. */
+  readonly cpuCgroupStorage = new Map<CpuNo, CgroupStorageSlots>();
   /** What happened, in order, for properties to read. */
   readonly observations: Observation[] = [];
   /** Data choices (lock timeouts, allocation failures) come from the scheduler's stream. */
   readonly choose: (n: number) => number;
+  /** Abstract id of RCU state (reader table, callback queue), for footprints. */
+  readonly rcuObj: ObjId;
+  /** Workqueue items (css release/free work, map free) that kworker actors run (model/rcuWorker.ts). */
+  readonly work: WorkQueue;
+  /** The cgroup hierarchy (model/cgroup.ts). */
+  readonly cgroups: Cgroups;
+  /** The simulated process's file descriptors (model/fd.ts). */
+  readonly fds: Fds;
+  /** Owner storages and elements of BPF_MAP_TYPE_CGRP_STORAGE maps (model/localStorageState.ts). */
+  readonly localStorages = new LocalStorages();
 
   constructor(options: ModelOptions = {}, choose: (n: number) => number = () => 0) {
     this.options = resolveModelOptions(options);
@@ -109,6 +174,10 @@ export class Kernel {
     for (let c = 0; c < this.options.cpus; c++) {
       this.cpus.push({ no: c as CpuNo, busy: 0, busyObj: this.allocObjId(this.setupActor) });
     }
+    this.rcuObj = this.allocObjId(this.setupActor);
+    this.work = new WorkQueue(this.allocObjId(this.setupActor));
+    this.cgroups = new Cgroups(this);
+    this.fds = new Fds(this);
   }
 
   get era(): KernelEra {

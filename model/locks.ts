@@ -5,6 +5,8 @@
  * the scheduler runs once the lock is free.
  */
 import type { ActorId, CpuNo, ObjId } from './ids.js';
+import type { Actor, Kernel } from './kernel.js';
+import { type Access, acq, type Op, rel, step } from './step.js';
 
 /**
  * Lock classes, as lockdep would name them. Storage code takes owner before bucket
@@ -93,10 +95,39 @@ export class Locks {
     return false;
   }
 
+  /**
+   * True if an actor other than `except` holds a spinning lock (every class but
+   * cgroup_mutex) on `cpu`: irqs or preemption are off there, so nobody else on
+   * that CPU can run until it is released.
+   */
+  isSpinHeldOnCpu(cpu: CpuNo, except: ActorId): boolean {
+    for (const l of this.locks.values()) {
+      if (l.holderCpu === cpu && l.holder !== except && l.cls !== 'cgroup_mutex') return true;
+    }
+    return false;
+  }
+
   private recordEdge(held: LockClass, taken: LockClass, by: ActorId): void {
     const key = `${held}>${taken}`;
     if (this.edgeKeys.has(key)) return;
     this.edgeKeys.add(key);
     this.edges.push({ held, taken, by });
   }
+}
+
+/**
+ * Blocking acquire: raw_spin_lock_irqsave() (E1/E2 storage locks, bpf_spin_lock) or
+ * mutex_lock() (cgroup_mutex). The step waits while anyone holds the lock, so taking
+ * a lock this actor already holds blocks forever: a self-deadlock. `extra` declares
+ * what the caller does right after, inside the same step.
+ */
+export function* lockAcquire(k: Kernel, actor: Actor, lock: ObjId, extra: readonly Access[] = []): Op<void> {
+  yield step(`lock ${k.locks.get(lock).label}`, [acq(lock), ...extra], { kind: 'lock', lock });
+  k.locks.acquire(lock, actor.id, actor.cpu);
+}
+
+/** Releases a lock; `extra` declares what the caller does right after, inside the same step. */
+export function* lockRelease(k: Kernel, actor: Actor, lock: ObjId, extra: readonly Access[] = []): Op<void> {
+  yield step(`unlock ${k.locks.get(lock).label}`, [rel(lock), ...extra]);
+  k.locks.release(lock, actor.id);
 }

@@ -12,6 +12,7 @@ export type ObjKind =
   | 'cgroup_storage' // struct bpf_cgroup_storage (deprecated map)
   | 'storage_buf' // struct bpf_storage_buffer (deprecated map value)
   | 'percpu_buf' // per-CPU value area (deprecated per-CPU map)
+  | 'prog_data' // a BPF object's global data (.bss), an array map value
   | 'map'; // struct bpf_map
 
 /** One allocated object. invariant: state goes live → freed once, never back. */
@@ -31,7 +32,12 @@ export interface MemObject {
 
 /** A memory-safety fact the model observed. */
 export interface MemoryFault {
-  readonly kind: 'use-after-free' | 'double-free';
+  /**
+   * 'out-of-bounds': an access past the object's value (a program given another map's
+   * smaller storage, CVE-2025-38502; a list head read as a storage, 5828b9e5b272).
+   * 'null-deref': a NULL storage pointer dereferenced (5.14 bpf_get_local_storage fix).
+   */
+  readonly kind: 'use-after-free' | 'double-free' | 'out-of-bounds' | 'null-deref';
   readonly obj: ObjId;
   readonly label: string;
   /** The actor and code path that made the bad access. */
@@ -72,6 +78,11 @@ export class Memory {
     if (obj.state === 'live') return true;
     this.faults.push({ kind: 'use-after-free', obj: id, label: obj.label, by, freedBy: obj.freedBy ?? '?' });
     return false;
+  }
+
+  /** Records an out-of-bounds access or a NULL dereference (`id` 0 for NULL itself). */
+  recordFault(kind: 'out-of-bounds' | 'null-deref', id: ObjId, label: string, by: string): void {
+    this.faults.push({ kind, obj: id, label, by, freedBy: '' });
   }
 
   /** True while the object is allocated. */

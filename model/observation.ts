@@ -42,4 +42,37 @@ export type Observation =
       readonly atomic: boolean;
       /** The increment, for adds; undefined for plain stores. */
       readonly delta?: number;
-    };
+    }
+  /** A cgroup rmdir returned (cgroup_rmdir, kernel/cgroup/cgroup.c): 0 or a negative errno. */
+  | { readonly kind: 'rmdir'; readonly actor: ActorId; readonly cgroup: CgroupId; readonly ret: number }
+  /** css_free_rwork_fn finished: bpf_cgrp_storage_free ran and the cgroup object is freed. */
+  | { readonly kind: 'cgroup-free'; readonly actor: ActorId; readonly cgroup: CgroupId }
+  /** A storage map's map_free finished (bpf_local_storage_map_free). */
+  | { readonly kind: 'map-free'; readonly actor: ActorId; readonly map: MapId }
+  /** A local-storage element left its owner's list (hlist_del_init_rcu(&selem->snode)). */
+  | {
+      readonly kind: 'selem-unlink';
+      readonly actor: ActorId;
+      readonly obj: ObjId;
+      readonly map: MapId;
+      readonly cgroup: CgroupId;
+    }
+  /**
+   * bpf_get_local_storage() returned (kernel/bpf/cgroup.c). Invariant 21: `storage` is
+   * `expected` (the running prog item's storage) and belongs to `map` (`storageMap`).
+   */
+  | {
+      readonly kind: 'local-storage';
+      readonly actor: ActorId;
+      readonly prog: string;
+      /** The map the program passed. */
+      readonly map: MapId;
+      /** The struct bpf_cgroup_storage the helper used, or null for a NULL pointer. */
+      readonly storage: ObjId | null;
+      /** The map that storage belongs to. */
+      readonly storageMap: MapId | null;
+      /** The running prog item's storage of that type (bpf_cg_run_ctx.prog_item). */
+      readonly expected: ObjId | null;
+    }
+  /** An E3 rqspinlock acquisition failed (-EDEADLK or -ETIMEDOUT). */
+  | { readonly kind: 'lock-fail'; readonly actor: ActorId; readonly lock: ObjId; readonly errno: number };

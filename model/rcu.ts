@@ -5,7 +5,7 @@
  * (Documentation/RCU/whatisRCU.rst); when, after that, a callback runs is up to
  * the scheduler, like the kernel's rcu_gp kthread.
  */
-import type { ActorId } from './ids.js';
+import type { ActorId, ObjId } from './ids.js';
 import type { ReaderSnapshot } from './step.js';
 
 /**
@@ -24,6 +24,8 @@ export interface RcuCallback {
   /** The sections that must end before it may run. */
   readonly readers: ReaderSnapshot;
   readonly run: () => void;
+  /** Objects the callback writes or frees, for the step that invokes it. */
+  readonly objs: readonly ObjId[];
 }
 
 interface ReaderState {
@@ -88,9 +90,9 @@ export class Rcu {
     return true;
   }
 
-  /** call_rcu() / call_rcu_tasks_trace(): queue `run` behind a grace period. */
-  call(label: string, flavour: RcuFlavour, run: () => void): void {
-    this.queue.push({ label, flavour, readers: this.snapshot(flavour), run });
+  /** call_rcu() / call_rcu_tasks_trace(): queue `run` behind a grace period; `objs` are what it writes. */
+  call(label: string, flavour: RcuFlavour, run: () => void, objs: readonly ObjId[] = []): void {
+    this.queue.push({ label, flavour, readers: this.snapshot(flavour), run, objs });
   }
 
   /** Index of the first callback whose grace period has ended, or -1. */

@@ -22,7 +22,17 @@ export type ReaderSnapshot = readonly (readonly [number, number])[];
 /** Why a step may have to wait before it can run. */
 export type Blocker =
   /** A spinlock, rqspinlock or mutex: waits while another context holds it. */
-  | { readonly kind: 'lock'; readonly lock: ObjId }
+  | {
+      readonly kind: 'lock';
+      readonly lock: ObjId;
+      /**
+       * E3 rqspinlock (raw_res_spin_lock_irqsave, kernel/bpf/rqspinlock.c): ready when this CPU
+       * already holds the lock too, so the attempt fails with -EDEADLK instead of spinning forever.
+       */
+      readonly isRqspinlock?: boolean;
+      /** E3 with ModelOptions.isLockTimeoutPossible: ready while contended; the code may time out. */
+      readonly isTimeoutPossible?: boolean;
+    }
   /** synchronize_rcu() and friends: waits until these read sections have ended. */
   | { readonly kind: 'gp'; readonly readers: ReaderSnapshot }
   /** A condition on kernel state (a refcount reaching 0, work being queued). */

@@ -1,0 +1,198 @@
+/**
+ * Cgroups: the hierarchy, the css reference count and the lifetime of a cgroup
+ * (kernel/cgroup/cgroup.c). A cgroup is online until rmdir; rmdir clears
+ * CSS_ONLINE, runs the offline hooks (cgroup_bpf_offline) and kills the self
+ * percpu_ref, which drops the base reference. When the count reaches 0,
+ * css_release queues css_release_work_fn, which queues css_free_rwork_fn behind
+ * an RCU grace period; that runs the free hooks (bpf_cgrp_storage_free), drops
+ * the parent's reference and frees the cgroup.
+ */
+import { Graph } from '@dagrejs/graphlib';
+import { EBUSY, ENOENT, err, OK0, type Result } from './errno.js';
+import { asCgroupId, type CgroupId, type ObjId } from './ids.js';
+import type { Actor, Kernel } from './kernel.js';
+import { lockAcquire, lockRelease } from './locks.js';
+import { queueRcuWork } from './rcuWorker.js';
+import { type Op, rd, step, wr } from './step.js';
+
+/** Where a cgroup is in its life. invariant: online → offline → freed, never back. */
+export type CgroupState = 'online' | 'offline' | 'freed';
+
+/** struct cgroup, as the model needs it. */
+export interface Cgroup {
+  /** cgroup_id(): the kernfs node id; the first cgroup made is 1. */
+  readonly id: CgroupId;
+  readonly name: string;
+  readonly parent: CgroupId | null;
+  /** On a cgroup v1 hierarchy (not cgroup_on_dfl()). */
+  readonly isV1: boolean;
+  state: CgroupState;
+  /** percpu_ref_is_dying(&cgrp->self.refcnt): set by rmdir's percpu_ref_kill. */
+  isDying: boolean;
+  /** cgrp->self.refcnt: the base reference (until rmdir), one per child, one per css_get. */
+  refcnt: number;
+  /** The struct cgroup memory object; also the abstract id of its fields. */
+  readonly obj: ObjId;
+  /** cgrp->bpf_cgrp_storage: the owner storage (struct bpf_local_storage), or null. */
+  bpfCgrpStorage: ObjId | null;
+}
+
+/** A subsystem callback run at offline (cgroup_destroy_locked) or free (css_free_rwork_fn). */
+export type CgroupHook = (k: Kernel, actor: Actor, cg: CgroupId) => Op<void>;
+
+/** The cgroup hierarchy of one kernel. */
+export class Cgroups {
+  /** Edges parent → child; node names are the decimal cgroup ids. */
+  private readonly graph = new Graph({ directed: true });
+  private readonly byId = new Map<CgroupId, Cgroup>();
+  private nextId = 1;
+  /** Run under cgroup_mutex by rmdir after CSS_ONLINE is cleared, before percpu_ref_kill. */
+  readonly onOffline: CgroupHook[] = [];
+  /** Run by css_free_rwork_fn before the cgroup is freed, in registration order. */
+  readonly onFree: CgroupHook[] = [];
+  /** cgroup_mutex. */
+  readonly mutex: ObjId;
+
+  constructor(private readonly k: Kernel) {
+    this.mutex = k.allocObjId(k.setupActor);
+    k.locks.create(this.mutex, 'cgroup_mutex', 'cgroup_mutex');
+  }
+
+  /**
+   * Setup-time mkdir (cgroup_mkdir → cgroup_create): a root when `parent` is null.
+   * A child is on its parent's hierarchy and holds a reference on the parent.
+   */
+  mkdir(parent: CgroupId | null, name: string, opts: { isV1?: boolean } = {}): CgroupId {
+    const p = parent === null ? undefined : this.get(parent);
+    if (p !== undefined && p.state !== 'online')
+      throw new Error(`mkdir ${name}: parent ${p.name} is removed`);
+    if (p !== undefined && opts.isV1 !== undefined && opts.isV1 !== p.isV1)
+      throw new Error(`mkdir ${name}: isV1 ${opts.isV1} differs from parent ${p.name}`);
+    const id = asCgroupId(this.nextId++);
+    const obj = this.k.allocObjId(this.k.setupActor);
+    this.k.memory.alloc(obj, 'cgroup', `cgroup ${name}`);
+    const cg: Cgroup = {
+      id,
+      name,
+      parent,
+      isV1: p?.isV1 ?? opts.isV1 ?? false,
+      state: 'online',
+      isDying: false,
+      refcnt: 1,
+      obj,
+      bpfCgrpStorage: null,
+    };
+    this.byId.set(id, cg);
+    this.graph.setNode(String(id));
+    if (p !== undefined) {
+      p.refcnt++;
+      this.graph.setEdge(String(p.id), String(id));
+    }
+    return id;
+  }
+
+  /** The cgroup record; throws for an unknown id (a model bug). */
+  get(id: CgroupId): Cgroup {
+    const cg = this.byId.get(id);
+    if (cg === undefined) throw new Error(`unknown cgroup id ${id}`);
+    return cg;
+  }
+
+  /** The cgroup and its ancestors, self first, root last. */
+  ancestors(id: CgroupId): CgroupId[] {
+    const out: CgroupId[] = [];
+    for (let c: CgroupId | null = id; c !== null; c = this.get(c).parent) out.push(c);
+    return out;
+  }
+
+  /** Direct children, in creation order. */
+  children(id: CgroupId): CgroupId[] {
+    const succ = this.graph.successors(String(id)) ?? [];
+    return succ.map((s) => asCgroupId(Number(s))).sort((a, b) => a - b);
+  }
+
+  /** Every cgroup, in creation order. */
+  all(): Cgroup[] {
+    return [...this.byId.values()];
+  }
+}
+
+/** css_get() / cgroup_get(): takes a reference the caller already may take. */
+export function* cgroupGet(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const c = k.cgroups.get(cg);
+  yield step(`cgroup_get(${c.name})`, [wr(c.obj)]);
+  k.memory.use(c.obj, `${actor.name} cgroup_get`);
+  c.refcnt++;
+}
+
+/** css_put() / cgroup_put(): drops a reference; the last one starts the release. */
+export function* cgroupPut(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  yield step(`cgroup_put(${k.cgroups.get(cg).name})`, [wr(k.cgroups.get(cg).obj), wr(k.work.obj)]);
+  cgroupPutNow(k, actor, cg);
+}
+
+/**
+ * The body of cgroup_put() for code already inside a step that declares
+ * wr(cgroup obj) and wr(k.work.obj). At 0 it runs css_release(): queue_work of
+ * css_release_work_fn. A live percpu_ref never reaches 0 (checker bug if it does).
+ */
+export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
+  const c = k.cgroups.get(cg);
+  k.memory.use(c.obj, `${actor.name} cgroup_put`);
+  c.refcnt--;
+  if (c.refcnt > 0) return;
+  if (!c.isDying) throw new Error(`cgroup ${c.name}: refcount reached 0 before percpu_ref_kill`);
+  k.work.queue(`css_release_work_fn(${c.name})`, (a) => cssReleaseWorkFn(k, a, cg));
+}
+
+/** css_release_work_fn(): under cgroup_mutex, queue_rcu_work(css_free_rwork_fn). */
+function* cssReleaseWorkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const c = k.cgroups.get(cg);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), wr(k.rcuObj)]);
+  // RCU_INIT_POINTER(cgrp->kn->priv, NULL): the fd path already fails on isDying.
+  queueRcuWork(k, `css_free_rwork_fn(${c.name})`, (a) => cssFreeRworkFn(k, a, cg));
+  yield* lockRelease(k, actor, k.cgroups.mutex);
+}
+
+/** css_free_rwork_fn() for a cgroup's self css: free hooks, put the parent, kfree(cgrp). */
+function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const c = k.cgroups.get(cg);
+  for (const h of k.cgroups.onFree) yield* h(k, actor, cg);
+  const parent = c.parent === null ? undefined : k.cgroups.get(c.parent);
+  const parentAccesses = parent === undefined ? [] : [wr(parent.obj), wr(k.work.obj)];
+  yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), ...parentAccesses]);
+  if (parent !== undefined) cgroupPutNow(k, actor, parent.id);
+  k.memory.free(c.obj, `${actor.name} css_free_rwork_fn`);
+  c.state = 'freed';
+  k.observe({ kind: 'cgroup-free', actor: actor.id, cgroup: cg });
+}
+
+/**
+ * rmdir (cgroup_rmdir → cgroup_destroy_locked, kernel/cgroup/cgroup.c): -ENOENT if
+ * already removed, -EBUSY for a root or a cgroup with online children; else offline
+ * hooks, then percpu_ref_kill drops the base reference.
+ */
+export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0>> {
+  const c = k.cgroups.get(cg);
+  const kids = k.cgroups.children(cg).map((id) => rd(k.cgroups.get(id).obj));
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), ...kids]);
+  const r = checkRmdir(k, c);
+  if (r.ok) {
+    c.state = 'offline'; // CSS_ONLINE cleared, kernfs_remove(): no new lookups by path
+    for (const h of k.cgroups.onOffline) yield* h(k, actor, cg);
+    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), wr(k.work.obj)]);
+    c.isDying = true;
+    cgroupPutNow(k, actor, cg);
+  }
+  yield* lockRelease(k, actor, k.cgroups.mutex);
+  k.observe({ kind: 'rmdir', actor: actor.id, cgroup: cg, ret: r.ok ? 0 : -r.errno });
+  return r;
+}
+
+function checkRmdir(k: Kernel, c: Cgroup): Result<0> {
+  if (c.state !== 'online') return err(ENOENT);
+  if (c.parent === null) return err(EBUSY);
+  // css_has_online_children(); tasks (cgroup_is_populated) are not modelled.
+  const isParent = k.cgroups.children(c.id).some((id) => k.cgroups.get(id).state === 'online');
+  return isParent ? err(EBUSY) : OK0;
+}

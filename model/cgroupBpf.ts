@@ -1,0 +1,321 @@
+/**
+ * Programs attached to cgroups (kernel/bpf/cgroup.c): each cgroup's struct cgroup_bpf
+ * (attached program lists, effective arrays, the deprecated-map storages linked to it),
+ * attach and detach under cgroup_mutex, the run of a cgroup's effective programs, and
+ * cgroup_bpf_offline / cgroup_bpf_release.
+ */
+import { type AttachType, type BpfProgram, isCgroupProgType } from './bpfProgram.js';
+import { cgroupGet, cgroupPut } from './cgroup.js';
+import {
+  type BpfCgroupStorage,
+  bpfCgroupStorageAlloc,
+  bpfCgroupStorageFree,
+  bpfCgroupStorageLink,
+  bpfCgroupStorageUnlink,
+  cgroupStorageLookup,
+  cgroupStorageMapOf,
+  progCgroupStorageMaps,
+} from './cgroupStorage.js';
+import { bpfCgroupStorageSet } from './cgroupStorageHelper.js';
+import { E2BIG, EINVAL, ENOENT, ENOMEM, EPERM, err, OK0, type Result } from './errno.js';
+import type { CgroupId } from './ids.js';
+import { type ProgCtx, runProgBody } from './interpreter.js';
+import type { Actor, Kernel } from './kernel.js';
+import { lockAcquire, lockRelease } from './locks.js';
+import { rcuReadLock, rcuReadUnlock } from './rcuWorker.js';
+import { type Op, rd, step, wr } from './step.js';
+
+/** Attach flags (include/uapi/linux/bpf.h). */
+export const BPF_F_ALLOW_OVERRIDE = 1;
+export const BPF_F_ALLOW_MULTI = 2;
+/** BPF_CGROUP_MAX_PROGS. */
+export const BPF_CGROUP_MAX_PROGS = 64;
+
+/** A program's storages by enum bpf_cgroup_storage_type: [shared, percpu]. */
+export type CgroupStorageSlots = readonly [BpfCgroupStorage | null, BpfCgroupStorage | null];
+const NO_STORAGE: CgroupStorageSlots = [null, null];
+
+/** struct bpf_prog_array_item. */
+export interface BpfProgArrayItem {
+  readonly prog: BpfProgram;
+  readonly cgroupStorage: CgroupStorageSlots;
+}
+
+/** struct bpf_cg_run_ctx: what bpf_get_local_storage and bpf_get_retval see. */
+export interface BpfCgRunCtx {
+  readonly progItem: BpfProgArrayItem;
+  readonly retval: number;
+}
+
+/** struct bpf_prog_list. `prog` is null while detach recomputes the arrays. */
+export interface BpfProgList {
+  prog: BpfProgram | null;
+  cgroupStorage: CgroupStorageSlots;
+}
+
+/** struct cgroup_bpf. */
+export interface CgroupBpf {
+  readonly progs: Map<AttachType, BpfProgList[]>;
+  readonly flags: Map<AttachType, number>;
+  /** Effective arrays, replaced whole (rcu_replace_pointer); a missing type is computed on first read. */
+  readonly effective: Map<AttachType, readonly BpfProgArrayItem[]>;
+  /** The deprecated-map storages linked to this cgroup (list_cg), newest first. */
+  readonly storages: BpfCgroupStorage[];
+  /** cgrp->bpf.refcnt: the base reference until offline, plus one per descendant not yet released. */
+  refcnt: number;
+  isReleased: boolean;
+}
+
+/**
+ * The cgroup's cgroup_bpf, created on first use as cgroup_bpf_inherit() would have at
+ * mkdir (ancestors first, each taking a reference on its ancestors). Registers
+ * cgroup_bpf_offline with the cgroup core the first time.
+ */
+export function cgroupBpfOf(k: Kernel, cg: CgroupId): CgroupBpf {
+  if (!k.cgroups.onOffline.includes(cgroupBpfOffline)) k.cgroups.onOffline.push(cgroupBpfOffline);
+  const existing = k.cgroupBpf.get(cg);
+  if (existing !== undefined) return existing;
+  const [, ...ancestors] = k.cgroups.ancestors(cg);
+  for (const p of ancestors) cgroupBpfOf(k, p).refcnt++;
+  const bpf: CgroupBpf = {
+    progs: new Map(),
+    flags: new Map(),
+    effective: new Map(),
+    storages: [],
+    refcnt: 1,
+    isReleased: false,
+  };
+  k.cgroupBpf.set(cg, bpf);
+  return bpf;
+}
+
+/** Models compute_effective_progs(): this cgroup's programs, then each ancestor's while they allow multi. */
+export function computeEffectiveProgs(k: Kernel, cg: CgroupId, atype: AttachType): BpfProgArrayItem[] {
+  const items: BpfProgArrayItem[] = [];
+  for (const p of k.cgroups.ancestors(cg)) {
+    const bpf = cgroupBpfOf(k, p);
+    if (items.length > 0 && !((bpf.flags.get(atype) ?? 0) & BPF_F_ALLOW_MULTI)) continue;
+    for (const pl of bpf.progs.get(atype) ?? []) {
+      if (pl.prog !== null) items.push({ prog: pl.prog, cgroupStorage: pl.cgroupStorage });
+    }
+  }
+  return items;
+}
+
+/** rcu_dereference(cgrp->bpf.effective[atype]). */
+export function effectiveProgs(k: Kernel, cg: CgroupId, atype: AttachType): readonly BpfProgArrayItem[] {
+  const bpf = cgroupBpfOf(k, cg);
+  if (bpf.isReleased) return [];
+  let array = bpf.effective.get(atype);
+  if (array === undefined) {
+    array = computeEffectiveProgs(k, cg, atype);
+    bpf.effective.set(atype, array);
+  }
+  return array;
+}
+
+/** Models update_effective_progs(): recompute the arrays of the cgroup and its live descendants. */
+function updateEffectiveProgs(k: Kernel, cg: CgroupId, atype: AttachType): void {
+  for (const c of k.cgroups.all()) {
+    const bpf = k.cgroupBpf.get(c.id);
+    if (bpf === undefined || bpf.isReleased || !k.cgroups.ancestors(c.id).includes(cg)) continue;
+    bpf.effective.set(atype, computeEffectiveProgs(k, c.id, atype));
+  }
+}
+
+/** Models hierarchy_allows_attach(): the nearest ancestor with a program must allow override or multi. */
+function hierarchyAllowsAttach(k: Kernel, cg: CgroupId, atype: AttachType): boolean {
+  const [, ...ancestors] = k.cgroups.ancestors(cg);
+  for (const p of ancestors) {
+    const bpf = cgroupBpfOf(k, p);
+    const flags = bpf.flags.get(atype) ?? 0;
+    if (flags & BPF_F_ALLOW_MULTI) return true;
+    if ((bpf.progs.get(atype) ?? []).some((pl) => pl.prog !== null))
+      return (flags & BPF_F_ALLOW_OVERRIDE) !== 0;
+  }
+  return true;
+}
+
+/** The checks of __cgroup_bpf_attach before anything is allocated (no BPF_F_REPLACE). */
+function checkAttach(k: Kernel, cg: CgroupId, prog: BpfProgram, atype: AttachType, flags: number): Result<0> {
+  const bpf = cgroupBpfOf(k, cg);
+  const progs = bpf.progs.get(atype) ?? [];
+  if (flags & BPF_F_ALLOW_OVERRIDE && flags & BPF_F_ALLOW_MULTI) return err(EINVAL);
+  if (flags & ~(BPF_F_ALLOW_OVERRIDE | BPF_F_ALLOW_MULTI)) return err(EINVAL);
+  if (!isCgroupProgType(prog.type) || prog.attachType !== atype) return err(EINVAL);
+  if (!hierarchyAllowsAttach(k, cg, atype)) return err(EPERM);
+  if (progs.length > 0 && (bpf.flags.get(atype) ?? 0) !== flags) return err(EPERM);
+  if (progs.length >= BPF_CGROUP_MAX_PROGS) return err(E2BIG);
+  if (flags & BPF_F_ALLOW_MULTI && progs.some((pl) => pl.prog === prog)) return err(EINVAL);
+  return OK0;
+}
+
+/**
+ * Models cgroup_bpf_attach() → __cgroup_bpf_attach() under cgroup_mutex: look up or
+ * allocate the program's storages for (cgroup, attach type), put the program in the
+ * list (replacing the single program without BPF_F_ALLOW_MULTI), recompute the
+ * effective arrays, then link the new storages.
+ */
+export function* cgroupBpfAttach(
+  k: Kernel,
+  actor: Actor,
+  cg: CgroupId,
+  prog: BpfProgram,
+  atype: AttachType,
+  flags: number,
+): Op<Result<0>> {
+  const cgObj = k.cgroups.get(cg).obj;
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(cgObj)]);
+  let r = checkAttach(k, cg, prog, atype, flags);
+  const storages = r.ok ? yield* bpfCgroupStoragesAlloc(k, actor, prog, cg, atype) : undefined;
+  if (r.ok && storages === undefined) r = err(ENOMEM);
+  if (r.ok && storages !== undefined) {
+    yield step(`__cgroup_bpf_attach(${prog.name})`, [wr(cgObj)]);
+    const bpf = cgroupBpfOf(k, cg);
+    const progs = bpf.progs.get(atype) ?? [];
+    const pl =
+      !(flags & BPF_F_ALLOW_MULTI) && progs[0] !== undefined ? progs[0] : { prog, cgroupStorage: NO_STORAGE };
+    pl.prog = prog;
+    pl.cgroupStorage = storages.slots;
+    if (!progs.includes(pl)) bpf.progs.set(atype, [...progs, pl]);
+    bpf.flags.set(atype, flags);
+    updateEffectiveProgs(k, cg, atype);
+    for (const s of storages.fresh) yield* bpfCgroupStorageLink(k, actor, s, cg, atype);
+  }
+  yield* lockRelease(k, actor, k.cgroups.mutex);
+  return r;
+}
+
+/**
+ * Models bpf_cgroup_storages_alloc(): for each storage type the program uses, reuse the
+ * storage linked under {cgroup, attach type} (since 5.9) or allocate one; on -ENOMEM the
+ * fresh ones are freed and undefined is returned.
+ */
+function* bpfCgroupStoragesAlloc(
+  k: Kernel,
+  actor: Actor,
+  prog: BpfProgram,
+  cg: CgroupId,
+  atype: AttachType,
+): Op<{ slots: CgroupStorageSlots; fresh: BpfCgroupStorage[] } | undefined> {
+  const slots: [BpfCgroupStorage | null, BpfCgroupStorage | null] = [null, null];
+  const fresh: BpfCgroupStorage[] = [];
+  for (const [stype, mapId] of progCgroupStorageMaps(k, prog).entries()) {
+    if (mapId === null) continue;
+    const map = cgroupStorageMapOf(k, mapId);
+    const existing = yield* cgroupStorageLookup(k, actor, map, { cgroupInodeId: cg, attachType: atype });
+    if (existing !== undefined) {
+      slots[stype] = existing;
+      continue;
+    }
+    const storage = bpfCgroupStorageAlloc(k, actor, map);
+    if (!storage.ok) {
+      for (const s of fresh) bpfCgroupStorageFree(k, s, `${actor.name} bpf_cgroup_storages_free`);
+      return undefined;
+    }
+    slots[stype] = storage.value;
+    fresh.push(storage.value);
+  }
+  return { slots, fresh };
+}
+
+/**
+ * Models cgroup_bpf_detach() → __cgroup_bpf_detach() under cgroup_mutex: -ENOENT if the
+ * program is not attached there; otherwise it leaves the list and the effective arrays
+ * are recomputed. Storages stay linked (freed only by release or map_free).
+ */
+export function* cgroupBpfDetach(
+  k: Kernel,
+  actor: Actor,
+  cg: CgroupId,
+  prog: BpfProgram,
+  atype: AttachType,
+): Op<Result<0>> {
+  const cgObj = k.cgroups.get(cg).obj;
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(cgObj)]);
+  const bpf = cgroupBpfOf(k, cg);
+  const progs = bpf.progs.get(atype) ?? [];
+  const isMulti = ((bpf.flags.get(atype) ?? 0) & BPF_F_ALLOW_MULTI) !== 0;
+  const pl = isMulti ? progs.find((p) => p.prog === prog) : progs[0];
+  if (pl !== undefined) {
+    pl.prog = null;
+    updateEffectiveProgs(k, cg, atype);
+    const rest = progs.filter((p) => p !== pl);
+    bpf.progs.set(atype, rest);
+    if (rest.length === 0) bpf.flags.set(atype, 0);
+  }
+  yield* lockRelease(k, actor, k.cgroups.mutex);
+  return pl === undefined ? err(ENOENT) : OK0;
+}
+
+/**
+ * Models bpf_prog_run_array_cg(): under migrate_disable + rcu_read_lock, runs the
+ * cgroup's effective programs for `atype` in order, each with a bpf_cg_run_ctx naming its
+ * prog item. Returns 0, or -EPERM if a program denied (egress looks at bit 0 only).
+ */
+export function* bpfProgRunArrayCg(
+  k: Kernel,
+  actor: Actor,
+  cg: CgroupId,
+  atype: AttachType,
+  ctx: ProgCtx = {},
+): Op<number> {
+  yield* rcuReadLock(k, actor);
+  yield step(`rcu_dereference(effective[${atype}])`, [rd(k.cgroups.get(cg).obj)]);
+  const array = effectiveProgs(k, cg, atype);
+  let retval = 0;
+  for (const item of array) {
+    if (k.options.hasCgroupStoragePerCpuPtrBug) yield* bpfCgroupStorageSet(k, actor, item.cgroupStorage);
+    const ret = yield* runProgBody(k, actor, item.prog, { ...ctx, cgRunCtx: { progItem: item, retval } });
+    const allowed = atype === 'cgroup_inet_egress' ? ret & 1 : ret;
+    if (!allowed && retval >= 0) retval = -EPERM;
+  }
+  yield* rcuReadUnlock(k, actor);
+  return retval;
+}
+
+/**
+ * Models cgroup_bpf_offline() (an onOffline hook, run by rmdir under cgroup_mutex):
+ * cgroup_get, then percpu_ref_kill drops the base reference. Records of every live
+ * descendant are made first, as their mkdir would have (each holds a reference).
+ */
+export function* cgroupBpfOffline(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  for (const c of k.cgroups.all()) {
+    if (c.state !== 'freed' && k.cgroups.ancestors(c.id).includes(cg)) cgroupBpfOf(k, c.id);
+  }
+  yield* cgroupGet(k, actor, cg);
+  yield step('percpu_ref_kill(&cgrp->bpf.refcnt)', [wr(k.cgroups.get(cg).obj), wr(k.work.obj)]);
+  cgroupBpfPut(k, cg);
+}
+
+/** cgroup_bpf_put(): at 0, cgroup_bpf_release_fn queues cgroup_bpf_release on system_wq. */
+function cgroupBpfPut(k: Kernel, cg: CgroupId): void {
+  const bpf = cgroupBpfOf(k, cg);
+  bpf.refcnt--;
+  if (bpf.refcnt === 0) k.work.queue(`cgroup_bpf_release(${cg})`, (a) => cgroupBpfRelease(k, a, cg));
+}
+
+/**
+ * Models cgroup_bpf_release(): under cgroup_mutex drop every program and effective
+ * array, unlink and free every storage linked to the cgroup; then put the ancestors'
+ * cgroup_bpf references and the cgroup reference offline took.
+ */
+export function* cgroupBpfRelease(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const bpf = cgroupBpfOf(k, cg);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(k.cgroups.get(cg).obj), wr(k.work.obj)]);
+  bpf.progs.clear();
+  bpf.flags.clear();
+  bpf.effective.clear();
+  bpf.isReleased = true;
+  for (const storage of [...bpf.storages]) {
+    yield* bpfCgroupStorageUnlink(k, actor, storage);
+    bpfCgroupStorageFree(k, storage, `${actor.name} cgroup_bpf_release`);
+  }
+  const [, ...ancestors] = k.cgroups.ancestors(cg);
+  yield* lockRelease(k, actor, k.cgroups.mutex, [
+    wr(k.work.obj),
+    ...ancestors.map((p) => wr(k.cgroups.get(p).obj)),
+  ]);
+  for (const p of ancestors) cgroupBpfPut(k, p);
+  yield* cgroupPut(k, actor, cg);
+}

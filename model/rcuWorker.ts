@@ -1,0 +1,127 @@
+/**
+ * Deferred work, run by actors. RCU callbacks (call_rcu, call_rcu_tasks_trace)
+ * are plain functions that an rcu-worker actor invokes once their grace period
+ * has ended (the rcu_gp / rcuc kthreads). Work that must run an operation (take
+ * locks, sleep, fire hooks) goes on `k.work`, a workqueue that kworker actors
+ * drain in order; queue_rcu_work() is an RCU callback that queues a work item.
+ * A scenario adds one actor of each kind and passes `isDone` (every other actor
+ * has finished); the workers return once that holds and nothing is pending.
+ */
+import type { ObjId } from './ids.js';
+import type { Actor, Kernel } from './kernel.js';
+import type { RcuCallback, RcuFlavour } from './rcu.js';
+import { type Op, step, wr } from './step.js';
+
+/** A queued struct work_struct: an operation a kworker runs. */
+export interface WorkItem {
+  readonly label: string;
+  readonly run: (actor: Actor) => Op<void>;
+}
+
+/** A workqueue (system_wq / cgroup_destroy_wq / system_unbound_wq: ordering is not modelled). */
+export class WorkQueue {
+  /** invariant: queue order is queue_work() order. */
+  readonly items: WorkItem[] = [];
+  /** Items a kworker has taken and not finished yet. */
+  running = 0;
+
+  /** `obj` is the queue's abstract id, for footprints. */
+  constructor(readonly obj: ObjId) {}
+
+  /** queue_work(): `run` will run on some kworker actor. */
+  queue(label: string, run: (actor: Actor) => Op<void>): void {
+    this.items.push({ label, run });
+  }
+}
+
+/**
+ * queue_rcu_work() (kernel/workqueue.c): after an RCU grace period, queue
+ * `run` as work. The RCU callback itself only touches the workqueue.
+ */
+export function queueRcuWork(k: Kernel, label: string, run: (actor: Actor) => Op<void>): void {
+  k.rcu.call(label, 'rcu', () => k.work.queue(label, run), [k.work.obj]);
+}
+
+/** True when no RCU callback or work item is queued or running. */
+export function isDeferredIdle(k: Kernel): boolean {
+  return k.rcu.queue.length === 0 && k.work.items.length === 0 && k.work.running === 0;
+}
+
+/**
+ * An rcu-worker actor body: waits for a callback whose grace period has ended and
+ * invokes it, callback by callback; returns once `isDone()` and nothing is pending.
+ * The invoking step writes what the callback declared (rcu_do_batch, kernel/rcu/tree.c).
+ */
+export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+  for (;;) {
+    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj)], {
+      kind: 'until',
+      what: 'an rcu callback whose grace period ended',
+      isReady: () => k.rcu.firstReady() >= 0 || (isDone() && isDeferredIdle(k)),
+    });
+    const i = k.rcu.firstReady();
+    if (i < 0) {
+      if (isDone() && isDeferredIdle(k)) return;
+      continue;
+    }
+    const cb: RcuCallback = k.rcu.queue[i]!;
+    yield step(`rcu callback ${cb.label}`, [wr(k.rcuObj), ...cb.objs.map(wr)]);
+    const j = k.rcu.queue.indexOf(cb);
+    if (j >= 0) k.rcu.invoke(j);
+  }
+}
+
+/**
+ * A kworker actor body (worker_thread, kernel/workqueue.c): takes queued work in
+ * order and runs it to completion; returns once `isDone()` and nothing is pending.
+ */
+export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+  for (;;) {
+    yield step(`${actor.name}: wait for work`, [wr(k.work.obj)], {
+      kind: 'until',
+      what: 'queued work',
+      isReady: () => k.work.items.length > 0 || (isDone() && isDeferredIdle(k)),
+    });
+    const item = k.work.items.shift();
+    if (item === undefined) {
+      if (isDone() && isDeferredIdle(k)) return;
+      continue;
+    }
+    k.work.running++;
+    yield* item.run(actor);
+    k.work.running--;
+  }
+}
+
+/** synchronize_rcu() / synchronize_rcu_tasks_trace(): waits for the read sections open now. */
+export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = 'rcu'): Op<void> {
+  yield step(`${actor.name}: synchronize_rcu(${flavour})`, [wr(k.rcuObj)], {
+    kind: 'gp',
+    readers: k.rcu.snapshot(flavour),
+  });
+}
+
+/**
+ * rcu_barrier() / rcu_barrier_tasks_trace(): waits until every callback of
+ * `flavour` queued before the call has run (kernel/rcu/tree.c).
+ */
+export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<void> {
+  const pending = k.rcu.queue.filter((cb) => cb.flavour === flavour);
+  yield step(`${actor.name}: rcu_barrier(${flavour})`, [wr(k.rcuObj)], {
+    kind: 'until',
+    what: `queued ${flavour} callbacks ran`,
+    isReady: () => pending.every((cb) => !k.rcu.queue.includes(cb)),
+  });
+}
+
+/** rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. */
+export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
+  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [wr(k.rcuObj)]);
+  k.rcu.readLock(actor.id, trace);
+}
+
+/** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step. */
+export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
+  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [wr(k.rcuObj)]);
+  k.rcu.readUnlock(actor.id, trace);
+}

@@ -1,0 +1,40 @@
+/**
+ * The shape of an invariant: it reads model state and returns a Violation or
+ * nothing. Properties never change the kernel.
+ */
+import type { Kernel } from '../model/kernel.js';
+
+/** A broken invariant, explained in kernel terms. Structurally the scheduler's Violation. */
+export interface Violation {
+  readonly invariant: string;
+  readonly message: string;
+}
+
+/** An invariant checked after every step and/or once at the end of an execution. */
+export interface Property {
+  /** Stable id, e.g. `atomic-add`; what `expect` names in the catalogue. */
+  readonly id: string;
+  /** One line: what it promises. */
+  readonly description: string;
+  /** Checked after every step; keep it cheap (it runs in the hot loop). */
+  checkStep?(k: Kernel): Violation | undefined;
+  /** Checked when every actor has finished. */
+  checkEnd?(k: Kernel): Violation | undefined;
+}
+
+/**
+ * A reachability ("sometimes") check: a condition that must hold in at least
+ * one execution, or the scenario is vacuous (e.g. the cgroup was never freed
+ * while a program ran).
+ */
+export interface Reachability {
+  readonly id: string;
+  readonly description: string;
+  /** Evaluated at the end of each execution; true when the situation was reached. */
+  isReached(k: Kernel): boolean;
+}
+
+/** Builds a violation of `id`. */
+export function violation(id: string, message: string): Violation {
+  return { invariant: id, message };
+}

@@ -1,0 +1,107 @@
+/**
+ * A scenario after parameter resolution: every `$param` replaced by its value,
+ * every default filled in, cpu actors expanded one per task with its CPU.
+ * This is what the lead compiles into model actors.
+ */
+import type {
+  AttachmentDef,
+  AttachOpDef,
+  CloseMapOpDef,
+  DeleteOpDef,
+  GetNextKeyOpDef,
+  KernelVersion,
+  LookupOpDef,
+  MapType,
+  ProgramType,
+  RmdirOpDef,
+  StorageKey,
+  UpdateOpDef,
+} from './types.js';
+
+export interface ResolvedOptions {
+  readonly lockTimeouts: boolean;
+  readonly allocFailures: boolean;
+  readonly bugs: readonly string[];
+}
+
+export interface ResolvedCgroup {
+  readonly name: string;
+  readonly parent: string | undefined;
+  /** Inherited from the nearest ancestor that says, else false. */
+  readonly v1: boolean;
+}
+
+/** invariant: `key` is undefined iff `type` is cgrp_storage. */
+export interface ResolvedMap {
+  readonly name: string;
+  readonly type: MapType;
+  readonly valueSize: number;
+  readonly spinLock: boolean;
+  readonly key: StorageKey | undefined;
+}
+
+export interface ResolvedProgram {
+  readonly name: string;
+  readonly type: ProgramType;
+  readonly attach: string;
+  readonly sleepable: boolean;
+  readonly insns: readonly string[];
+}
+
+export type ResolvedRunStep =
+  | { readonly program: string; readonly times: number }
+  | { readonly hook: string; readonly times: number };
+
+export type ResolvedUserOp =
+  | LookupOpDef
+  | (Omit<UpdateOpDef, 'value'> & { readonly value: readonly number[] })
+  | DeleteOpDef
+  | GetNextKeyOpDef
+  | RmdirOpDef
+  | CloseMapOpDef
+  | AttachOpDef;
+
+/** One task on one CPU; `count` copies are named `<name>0`, `<name>1`, .... */
+export interface ResolvedCpuActor {
+  readonly kind: 'cpu';
+  readonly name: string;
+  readonly cpu: number;
+  readonly cgroup: string;
+  readonly run: readonly ResolvedRunStep[];
+}
+
+export interface ResolvedUserActor {
+  readonly kind: 'user';
+  readonly name: string;
+  readonly cpu: number;
+  readonly ops: readonly ResolvedUserOp[];
+}
+
+/** `times` undefined: the program runs every time its hook is reached. */
+export interface ResolvedTraceActor {
+  readonly kind: 'trace';
+  readonly program: string;
+  readonly times: number | undefined;
+}
+
+export type ResolvedActor = ResolvedCpuActor | ResolvedUserActor | ResolvedTraceActor;
+
+/** A scenario ready to compile; every field set. */
+export interface ResolvedScenarioDef {
+  readonly name: string;
+  readonly description: string;
+  readonly kernel: KernelVersion;
+  readonly expect: string | undefined;
+  /** The value of every declared parameter, in declaration order. */
+  readonly params: Readonly<Record<string, number>>;
+  readonly options: ResolvedOptions;
+  readonly cgroups: readonly ResolvedCgroup[];
+  readonly maps: readonly ResolvedMap[];
+  readonly programs: readonly ResolvedProgram[];
+  readonly attach: readonly AttachmentDef[];
+  readonly actors: readonly ResolvedActor[];
+  /** Simulated CPUs: one more than the highest CPU any actor runs on. */
+  readonly cpus: number;
+  readonly check: readonly string[];
+  readonly reachability: readonly string[];
+}

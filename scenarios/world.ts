@@ -1,0 +1,109 @@
+/**
+ * Adapts a model world — a kernel, its actors' operations and the properties
+ * to check — to the scheduler's Task and Execution interfaces. This is the only
+ * place where model generators meet scheduler tasks.
+ */
+import type { Actor, Kernel } from '../model/kernel.js';
+import { isStepReady } from '../model/ready.js';
+import type { Op, Step } from '../model/step.js';
+import type { Property, Reachability, Violation } from '../properties/property.js';
+import type { Execution, ExecutionFactory, Task } from '../scheduler/task.js';
+
+/** One actor and the operation it runs. */
+export interface ActorBody {
+  readonly actor: Actor;
+  readonly op: Op<void>;
+}
+
+/** Everything one execution needs. */
+export interface World {
+  readonly kernel: Kernel;
+  readonly bodies: readonly ActorBody[];
+  readonly properties: readonly Property[];
+  readonly reachability: readonly Reachability[];
+}
+
+/** Builds a fresh world; data choices go through `choose`. */
+export type WorldBuilder = (choose: (n: number) => number) => World;
+
+/** A model actor running its operation, seen by the scheduler as a Task. */
+class ActorTask implements Task {
+  readonly name: string;
+  private pending: Step | undefined;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly actor: Actor,
+    private readonly op: Op<void>,
+  ) {
+    this.name = actor.name;
+    this.advance();
+  }
+
+  peek(): Step | undefined {
+    return this.pending;
+  }
+
+  isEnabled(): boolean {
+    return this.pending !== undefined && isStepReady(this.kernel, this.actor, this.pending);
+  }
+
+  readyAt(): number {
+    return 0;
+  }
+
+  step(): void {
+    this.advance();
+  }
+
+  private advance(): void {
+    const r = this.op.next();
+    this.pending = r.done ? undefined : r.value;
+  }
+}
+
+/** Tracks which reachability goals any execution has met so far. */
+export class ReachabilityLog {
+  /** invariant: keys in first-registration order. */
+  readonly reached = new Map<string, boolean>();
+
+  /** Records the goals met by one finished execution. */
+  record(world: World): void {
+    for (const r of world.reachability) {
+      if (!this.reached.get(r.id)) this.reached.set(r.id, r.isReached(world.kernel));
+    }
+  }
+
+  /** Goals no execution has reached, in registration order. */
+  unreached(): string[] {
+    const out: string[] = [];
+    for (const [id, hit] of this.reached) if (!hit) out.push(id);
+    return out;
+  }
+}
+
+function firstViolation(k: Kernel, props: readonly Property[], atEnd: boolean): Violation | undefined {
+  for (const p of props) {
+    const v = atEnd ? p.checkEnd?.(k) : p.checkStep?.(k);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** Wraps a world builder as the scheduler's ExecutionFactory; `log` collects reachability. */
+export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): ExecutionFactory {
+  return (choose) => {
+    const world = build(choose);
+    const k = world.kernel;
+    const stepProps = world.properties.filter((p) => p.checkStep !== undefined);
+    const execution: Execution = {
+      tasks: world.bodies.map((b) => new ActorTask(k, b.actor, b.op)),
+      checkStep: () => (stepProps.length === 0 ? undefined : firstViolation(k, stepProps, false)),
+      checkEnd: () => {
+        log?.record(world);
+        return firstViolation(k, world.properties, true);
+      },
+    };
+    return execution;
+  };
+}
