@@ -64,9 +64,23 @@ export interface Execution {
   describeLastStep?(): string;
 }
 
+/** Read-only view of the scheduler's virtual clock (no wall clock anywhere). */
+export interface VirtualClock {
+  /** Current virtual time; starts at 0 and only grows. */
+  now(): number;
+}
+
 /**
  * Builds a fresh execution. `choose(n)` returns an integer in [0, n) for every
  * data choice the world makes (a lock timeout, an allocation failure); the
  * scheduler records it in the same choice stream as its scheduling decisions.
+ * `clock` (optional to use) lets tasks compute a `readyAt()` relative to now.
  */
-export type ExecutionFactory = (choose: (n: number) => number) => Execution;
+export type ExecutionFactory = (choose: (n: number) => number, clock?: VirtualClock) => Execution;
+
+/** Brands a task index; throws on a non-integer or negative index (a caller bug). */
+export function toTaskId(index: number): TaskId {
+  if (!Number.isInteger(index) || index < 0)
+    throw new Error(`task id must be a non-negative integer, got ${index}`);
+  return index as TaskId;
+}

@@ -1,0 +1,260 @@
+/**
+ * Optimal dynamic partial-order reduction: Abdulla, Aronis, Jonsson, Sagonas,
+ * "Source Sets: A Foundation for Optimal Dynamic Partial Order Reduction",
+ * JACM 64(4), 2017, Algorithm 2 (sleep sets + wakeup trees). Explores exactly
+ * one execution per Mazurkiewicz trace and never a sleep-set-blocked one, given
+ * that footprints are honest (a task's enabledness changes only through a
+ * step that conflicts with its next step).
+ *
+ * Extensions: locks race acquire-to-acquire (see happensBefore.ts); a clock
+ * advance is ordered after every earlier step and before the steps it made
+ * ready, i.e. conservatively dependent with everything; every data choice is a
+ * branch: the values of one step are sibling branches at the same prefix, and
+ * choices made while building the world (before any step) each start a
+ * separate search.
+ */
+import { DEADLOCK_INVARIANT } from './execute.js';
+import {
+  analyseHappensBefore,
+  type ClockMark,
+  type HbEvent,
+  isConflicting,
+  type Race,
+  reversalOf,
+} from './happensBefore.js';
+import type { ExecutionOutcome, SchedulerView, Strategy, StrategyInfo } from './strategy.js';
+import type { TaskId } from './task.js';
+import {
+  insertWakeup,
+  isSleepBlocking,
+  type SleepEntry,
+  type WakeupEvent,
+  WakeupNode,
+} from './wakeupTree.js';
+
+interface PrefixNode {
+  // invariant: wut.children[0] is the branch being explored from this prefix
+  readonly wut: WakeupNode;
+  readonly sleep: SleepEntry[];
+  /** Steps already explored from here (data-choice alternatives stay here until their task sleeps). */
+  readonly explored: WakeupEvent[];
+}
+
+interface StepEvent extends HbEvent {
+  readonly choices: number[];
+}
+
+function startsWith(full: readonly number[], prefix: readonly number[]): boolean {
+  return full.length >= prefix.length && prefix.every((x, i) => full[i] === x);
+}
+
+function isSameChoices(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && startsWith(a, b);
+}
+
+/** True when w's first step of some explored task is an initial of w and that very step was explored. */
+function isExploredInitial(explored: readonly WakeupEvent[], w: readonly WakeupEvent[]): boolean {
+  return explored.some((x) => {
+    const j = w.findIndex((e) => e.task === x.task);
+    if (j < 0 || !isSameChoices(w[j]!.choices, x.choices)) return false;
+    for (let i = 0; i < j; i++) if (isConflicting(w[i]!.accesses, w[j]!.accesses)) return false;
+    return true;
+  });
+}
+
+function toWakeup(e: HbEvent): WakeupEvent {
+  return { task: e.task, accesses: e.accesses, choices: e.choices, isPartial: false };
+}
+
+function isLockHeld(events: readonly HbEvent[], obj: number): boolean {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const a = events[i]!.accesses.find(
+      (x) => x.obj === obj && (x.kind === 'acquire' || x.kind === 'release'),
+    );
+    if (a !== undefined) return a.kind === 'acquire';
+  }
+  return false;
+}
+
+/** Optimal DPOR over one ExecutionFactory (tasks, data choices and the virtual clock). */
+export function createDporStrategy(): Strategy {
+  const nodes: PrefixNode[] = [];
+  let events: StepEvent[] = [];
+  let marks: ClockMark[] = [];
+  let taskCount = 0;
+  // World-building choices: a plain DFS whose pending alternatives form a stack.
+  let initPath: number[] = [];
+  let initCursor = 0;
+  const initPending: number[][] = [];
+  let isInStep = false;
+  let cur: StepEvent | undefined;
+  let curChild: WakeupNode | undefined;
+  let isFrontier = false;
+  let dictated = 0;
+  let next: PrefixNode | undefined;
+  let isDone = false;
+  let sleepBlocked = 0;
+  let wakeupInsertions = 0;
+  let view: SchedulerView | undefined;
+
+  const pickFresh = (node: PrefixNode, runnable: readonly TaskId[], v: SchedulerView): boolean => {
+    const p = runnable.find((t) => !node.sleep.some((s) => s.task === t));
+    if (p === undefined) return false;
+    const accesses = v.tasks[p]!.peek()!.accesses;
+    node.wut.children.push(new WakeupNode({ task: p, accesses, choices: [], isPartial: true }));
+    return true;
+  };
+
+  const addAlternatives = (value: number, n: number): void => {
+    const node = nodes[events.length - 1]!;
+    const task = cur!.task;
+    let at = 1;
+    for (let a = 0; a < n; a++) {
+      if (a === value) continue;
+      const choices = [...cur!.choices, a];
+      const isCovered = (e: WakeupEvent): boolean => e.task === task && startsWith(e.choices, choices);
+      if (node.wut.children.some((c) => isCovered(c.event!)) || node.explored.some(isCovered)) continue;
+      const alt = new WakeupNode({ task, accesses: cur!.accesses, choices, isPartial: true });
+      node.wut.children.splice(at++, 0, alt);
+    }
+  };
+
+  const insertReversal = (race: Race, w: WakeupEvent[]): void => {
+    const node = nodes[race.first]!;
+    if (isSleepBlocking(node.sleep, w) || isExploredInitial(node.explored, w)) return;
+    if (insertWakeup(node.wut, w)) wakeupInsertions++;
+  };
+
+  const detectRaces = (): void => {
+    const hb = analyseHappensBefore(events, taskCount, marks);
+    for (const race of hb.races)
+      insertReversal(
+        race,
+        reversalOf(hb, events, race).map((j) => toWakeup(events[j]!)),
+      );
+  };
+
+  // In a deadlock, a task blocked on a held lock races with the acquire that
+  // took it: reversing that race is the only way to reach the other lock order.
+  const detectBlockedRaces = (): void => {
+    for (let t = 0; t < taskCount; t++) {
+      const task = view!.tasks[t]!;
+      const step = task.peek();
+      if (step === undefined || task.isEnabled()) continue;
+      const held = step.accesses.filter((a) => a.kind === 'acquire' && isLockHeld(events, a.obj));
+      if (held.length === 0) continue;
+      const pending = { task: t, accesses: held, choices: [], readyAt: task.readyAt() };
+      const all = [...events, pending];
+      const hb = analyseHappensBefore(all, taskCount, marks);
+      for (const race of hb.races) {
+        if (race.second !== events.length) continue;
+        const w = reversalOf(hb, all, race).map((j) =>
+          j === events.length ? { ...toWakeup(pending), accesses: step.accesses } : toWakeup(events[j]!),
+        );
+        insertReversal(race, w);
+      }
+    }
+  };
+
+  const backtrack = (): void => {
+    nodes.length = Math.min(nodes.length, events.length);
+    while (nodes.length > 0) {
+      const node = nodes[nodes.length - 1]!;
+      const done = node.wut.children.shift()!.event!;
+      node.explored.push(done);
+      if (!node.wut.children.some((c) => c.event!.task === done.task)) {
+        node.sleep.push({ task: done.task, accesses: done.accesses });
+      }
+      if (node.wut.children.length > 0) return;
+      nodes.pop();
+    }
+    const alt = initPending.pop();
+    if (alt === undefined) isDone = true;
+    else initPath = alt;
+  };
+
+  return {
+    name: 'dpor',
+    isExhaustive: true,
+    isIndexed: false,
+    beginExecution(): boolean {
+      if (isDone) return false;
+      events = [];
+      marks = [];
+      initCursor = 0;
+      isInStep = false;
+      next = nodes.length === 0 ? { wut: new WakeupNode(undefined), sleep: [], explored: [] } : undefined;
+      return true;
+    },
+    nextTask(
+      runnable: readonly TaskId[],
+      _current: TaskId | undefined,
+      v: SchedulerView,
+    ): TaskId | undefined {
+      view = v;
+      isInStep = true;
+      taskCount = view.tasks.length;
+      const k = events.length;
+      isFrontier = k >= nodes.length - 1;
+      if (k >= nodes.length) nodes.push(next!);
+      const node = nodes[k]!;
+      if (node.wut.children.length === 0 && !pickFresh(node, runnable, view)) {
+        sleepBlocked++;
+        return undefined;
+      }
+      const child = node.wut.children[0]!;
+      const p = child.event!.task as TaskId;
+      if (!runnable.includes(p)) {
+        throw new Error(
+          `dpor: the wakeup sequence wants task ${p} at step ${k}; runnable = [${runnable.join(', ')}] ` +
+            '(a footprint misses an access that enables or disables a step)',
+        );
+      }
+      const task = view.tasks[p]!;
+      const accesses = task.peek()!.accesses;
+      cur = { task: p, accesses, choices: [], readyAt: task.readyAt() };
+      events.push(cur);
+      curChild = child;
+      dictated = 0;
+      if (isFrontier) {
+        const sleep = node.sleep.filter((s) => !isConflicting(s.accesses, accesses));
+        next = { wut: new WakeupNode(undefined, child.children), sleep, explored: [] };
+      }
+      return p;
+    },
+    choose(n: number): number {
+      if (!isInStep) {
+        if (initCursor < initPath.length) return initPath[initCursor++]!;
+        for (let a = n - 1; a >= 1; a--) initPending.push([...initPath, a]);
+        initPath.push(0);
+        initCursor++;
+        return 0;
+      }
+      const ev = curChild!.event!;
+      let v: number;
+      if (dictated < ev.choices.length) v = ev.choices[dictated]!;
+      else if (ev.isPartial) v = 0;
+      else throw new Error(`dpor: task ${ev.task} made more data choices than when it was recorded`);
+      dictated++;
+      if (isFrontier) addAlternatives(v, n);
+      cur!.choices.push(v);
+      return v;
+    },
+    afterStep(): void {
+      const ev = curChild!.event!;
+      if (ev.isPartial) {
+        ev.choices = cur!.choices.slice();
+        ev.isPartial = false;
+      }
+    },
+    onClockAdvance(now: number): void {
+      marks.push({ time: now, afterEvents: events.length });
+    },
+    endExecution(outcome: ExecutionOutcome): void {
+      detectRaces();
+      if (outcome.violation?.invariant === DEADLOCK_INVARIANT) detectBlockedRaces();
+      backtrack();
+    },
+    info: (): StrategyInfo => ({ name: 'dpor', sleepBlocked, wakeupInsertions }),
+  };
+}

@@ -1,0 +1,230 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createDfsStrategy } from '../../scheduler/dfs.js';
+import { createDporStrategy } from '../../scheduler/dpor.js';
+import { type ExploreOptions, explore } from '../../scheduler/explore.js';
+import { canonicalTraceOf, countMazurkiewiczTraces, recordExecution } from '../../scheduler/mazurkiewicz.js';
+import type { ExecutionFactory } from '../../scheduler/task.js';
+import { TEST_SEED } from '../setup.js';
+import {
+  acquire,
+  at,
+  choice,
+  incFromReg,
+  independentTasks,
+  local,
+  lostUpdate,
+  type Op,
+  type ProgramSpec,
+  program,
+  read,
+  release,
+  set,
+} from './programs.js';
+
+// Ignore every violation so that deadlocked executions are counted too.
+const ALL: ExploreOptions = { onlyInvariant: '\u0000none' };
+
+/** Spells an execution: task letters, data choices in parentheses, `@t` for clock advances. */
+function spell(f: ExecutionFactory, choices: readonly number[]): string {
+  const rec = recordExecution(f, choices);
+  return rec.events
+    .map((e) => (e.task < 0 ? `@${e.time}` : 'ABC'[e.task]! + (e.choices.length ? `(${e.choices})` : '')))
+    .join('');
+}
+
+function runDpor(spec: ProgramSpec) {
+  const f = program(spec);
+  const executions: string[] = [];
+  const keys = new Set<string>();
+  const r = explore(f, createDporStrategy(), {
+    ...ALL,
+    onExecutionEnd: (e) => {
+      executions.push(spell(f, e.choices));
+      keys.add(canonicalTraceOf(f, e.choices));
+    },
+  });
+  const naive = explore(f, createDfsStrategy(), ALL).executions;
+  const truth = countMazurkiewiczTraces(f);
+  const missed = truth.canonical.filter((k) => !keys.has(k)).length;
+  return { r, executions, naive, traces: truth.traces, missed };
+}
+
+describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
+  it.each([1, 2, 3, 4, 5])('2 tasks × %i independent steps: naive C(2n,n), dpor exactly 1', (n) => {
+    const { r, naive, traces, executions } = runDpor(independentTasks(2, n));
+    expect([naive, traces, r.executions]).toEqual([[2, 6, 20, 70, 252][n - 1], 1, 1]);
+    expect(executions).toEqual(['A'.repeat(n) + 'B'.repeat(n)]);
+    expect(r.complete).toBe(true);
+  });
+
+  it('2 tasks × 1 conflicting step: exactly 2 executions (x=1 then x=2, and x=2 then x=1)', () => {
+    const { r, executions } = runDpor({
+      tasks: [
+        { name: 'A', ops: [set('x', 1)] },
+        { name: 'B', ops: [set('x', 2)] },
+      ],
+    });
+    expect(r.executions).toBe(2);
+    expect(executions).toEqual(['AB', 'BA']);
+  });
+
+  // Each row: program, naive interleavings, Mazurkiewicz traces (= dpor executions), dpor's executions.
+  const table: [string, ProgramSpec, number, number, string[]][] = [
+    // A, B: r(x) w(x). Traces: AABB (x=2), ABAB (both read 0, B writes last; ≡ BAAB),
+    // ABBA (both read 0, A writes last; ≡ BABA), BBAA (x=2).
+    ['lost update (read/write mix)', lostUpdate(2, 1), 6, 4, ['AABB', 'ABAB', 'ABBA', 'BBAA']],
+    [
+      // 3 tasks: one writer, two readers; the readers commute with each other.
+      'one writer, two readers (3 tasks)',
+      {
+        tasks: [
+          { name: 'A', ops: [set('x', 1)] },
+          { name: 'B', ops: [read('x')] },
+          { name: 'C', ops: [read('x')] },
+        ],
+      },
+      6,
+      4,
+      ['ABC', 'BAC', 'BCA', 'CAB'],
+    ],
+    [
+      // message passing: B reads y then x; A writes x then y.
+      'message passing',
+      {
+        tasks: [
+          { name: 'A', ops: [set('x', 1), set('y', 1)] },
+          { name: 'B', ops: [read('y'), read('x')] },
+        ],
+      },
+      6,
+      3,
+      ['AABB', 'ABAB', 'BBAA'],
+    ],
+    [
+      // locks: only the order of the critical sections matters; the local steps commute.
+      'locked increments',
+      {
+        tasks: ['A', 'B'].map((name) => ({
+          name,
+          ops: [local(), acquire('L'), read('x'), incFromReg('x'), release('L')],
+        })),
+      },
+      12,
+      2,
+      ['AAAAABBBBB', 'ABBBBBAAAA'],
+    ],
+    [
+      // lock plus an unprotected flag y (a write/read race outside the lock)
+      'lock and unprotected flag',
+      {
+        tasks: [
+          { name: 'A', ops: [acquire('L'), set('x', 1), release('L'), set('y', 1)] },
+          { name: 'B', ops: [read('y'), acquire('L'), read('x'), release('L')] },
+        ],
+      },
+      18,
+      3,
+      ['AAAABBBB', 'AAABABBB', 'BBBBAAAA'],
+    ],
+    [
+      // 3 tasks contending for one lock: 3! orders of the critical sections
+      'three tasks, one lock',
+      {
+        tasks: ['A', 'B', 'C'].map((name) => ({ name, ops: [acquire('L'), incFromReg('x'), release('L')] })),
+      },
+      6,
+      6,
+      ['AAABBBCCC', 'AAACCCBBB', 'BBBAAACCC', 'BBBCCCAAA', 'CCCAAABBB', 'CCCBBBAAA'],
+    ],
+    [
+      // lock-order inversion: A-first, B-first, and the deadlock AB (A holds L1, B holds L2)
+      'lock-order inversion (with its deadlock)',
+      {
+        tasks: [
+          { name: 'A', ops: [acquire('L1'), acquire('L2'), release('L2'), release('L1')] },
+          { name: 'B', ops: [acquire('L2'), acquire('L1'), release('L1'), release('L2')] },
+        ],
+      },
+      6,
+      3,
+      ['AAAABBBB', 'AB', 'BBBABAAA'],
+    ],
+    [
+      // virtual clock: A writes x at t=0 and at t=5; B reads x at t=5; C reads x at t=0.
+      'timed writes and reads',
+      {
+        tasks: [
+          { name: 'A', ops: [set('x', 1), at(5, set('x', 2))] },
+          { name: 'B', ops: [at(5, read('x'))] },
+          { name: 'C', ops: [read('x')] },
+        ],
+      },
+      4,
+      4,
+      ['AC@5AB', 'AC@5BA', 'CA@5AB', 'CA@5BA'],
+    ],
+    [
+      // a data choice inside A's first step: each value is a branch
+      'data choice in a step',
+      {
+        tasks: [
+          { name: 'A', ops: [choice(2), set('x', 1)] },
+          { name: 'B', ops: [read('x')] },
+        ],
+      },
+      6,
+      4,
+      ['A(0)AB', 'A(0)BA', 'A(1)AB', 'A(1)BA'],
+    ],
+  ];
+
+  it.each(table)('%s: naive %i, traces = dpor = %i', (_name, spec, naive, traces, listed) => {
+    const got = runDpor(spec);
+    expect(got.naive).toBe(naive);
+    expect(got.traces).toBe(traces);
+    expect(got.r.executions).toBe(traces);
+    expect(got.missed).toBe(0);
+    expect(got.r.sleepBlocked).toBe(0);
+    expect(got.executions).toEqual(listed);
+  });
+
+  it('finds the lock-order deadlock and stops there', () => {
+    const spec = table.find(([n]) => n.startsWith('lock-order'))![1];
+    const r = explore(program(spec), createDporStrategy());
+    expect(r.status).toBe('violated');
+    if (r.status === 'violated')
+      expect([r.violation.invariant, r.executionIndex, r.choices]).toEqual(['no-deadlock', 1, [0, 1]]);
+  });
+
+  it('property: on random small programs (locks, reads/writes, choices, timers) dpor visits each trace exactly once', () => {
+    const objs = fc.constantFrom('x', 'y');
+    const op: fc.Arbitrary<Op[]> = fc.oneof(
+      objs.map((o) => [read(o)]),
+      fc.tuple(objs, fc.integer({ min: 1, max: 2 })).map(([o, v]) => [set(o, v)]),
+      fc.tuple(fc.constantFrom('L', 'M'), objs).map(([l, o]) => [acquire(l), set(o, 3), release(l)]),
+      fc.constantFrom<Op[]>(
+        [acquire('L'), acquire('M'), release('M'), release('L')],
+        [acquire('M'), acquire('L'), release('L'), release('M')],
+        [choice(2)],
+        [local()],
+      ),
+    );
+    const timed = fc
+      .tuple(op, fc.constantFrom(0, 0, 0, 5, 10))
+      .map(([ops, t]) => (t === 0 ? ops : [at(t, ops[0]!), ...ops.slice(1)]));
+    const spec = fc
+      .array(fc.array(timed, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 3 })
+      .map((ts): ProgramSpec => ({ tasks: ts.map((ops, i) => ({ name: `T${i}`, ops: ops.flat() })) }))
+      .filter((s) => s.tasks.reduce((n, t) => n + t.ops.length, 0) <= 9);
+    fc.assert(
+      fc.property(spec, (s) => {
+        const got = runDpor(s);
+        expect(got.missed).toBe(0);
+        expect(got.r.executions).toBe(got.traces);
+        expect(got.r.sleepBlocked).toBe(0);
+      }),
+      { seed: TEST_SEED, numRuns: 150 },
+    );
+  });
+});

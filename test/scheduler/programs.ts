@@ -1,0 +1,200 @@
+/**
+ * Scheduler-only test programs: tasks built from arrays of tiny operations on
+ * a shared store of named integers and locks, so that violations can depend on
+ * the interleaving (e.g. a lost-update counter) without any model code.
+ */
+import type { Access, Execution, ExecutionFactory, StepInfo, Task, Violation } from '../../scheduler/task.js';
+
+/** Shared state of one execution. */
+export interface Store {
+  readonly vars: Map<string, number>;
+  /** Lock name → index of the holding task. */
+  readonly locks: Map<string, number>;
+  get(name: string): number;
+}
+
+/** A task's private register, written by `read` and `choice` ops. */
+export interface Local {
+  reg: number;
+}
+
+/** One step: what it touches, plus what it does. */
+export interface Op {
+  readonly label: string;
+  /** Objects by name; mapped to stable numeric ids per program. */
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  readonly acquires?: string;
+  readonly releases?: string;
+  /** Virtual time before which this step may not run. */
+  readonly at?: number;
+  readonly run?: (store: Store, local: Local, choose: (n: number) => number) => void;
+}
+
+/** `reg = x`. */
+export const read = (x: string): Op => ({
+  label: `read(${x})`,
+  reads: [x],
+  writes: [],
+  run: (s, l) => {
+    l.reg = s.get(x);
+  },
+});
+/** `x = reg + 1` (with `read` before it: a non-atomic increment). */
+export const incFromReg = (x: string): Op => ({
+  label: `write(${x}=reg+1)`,
+  reads: [],
+  writes: [x],
+  run: (s, l) => {
+    s.vars.set(x, l.reg + 1);
+  },
+});
+/** `x = v`. */
+export const set = (x: string, v: number): Op => ({
+  label: `write(${x}=${v})`,
+  reads: [],
+  writes: [x],
+  run: (s) => {
+    s.vars.set(x, v);
+  },
+});
+/** A step touching nothing shared. */
+export const local = (label = 'local'): Op => ({ label, reads: [], writes: [] });
+/** Takes lock `l`; disabled while another task holds it. */
+export const acquire = (l: string): Op => ({ label: `lock(${l})`, reads: [], writes: [], acquires: l });
+/** Releases lock `l`. */
+export const release = (l: string): Op => ({ label: `unlock(${l})`, reads: [], writes: [], releases: l });
+/** Waits until virtual time `t`, then does nothing shared. */
+export const sleepUntil = (t: number): Op => ({ label: `sleep-until(${t})`, reads: [], writes: [], at: t });
+/** `reg = choose(n)` inside the step. */
+export const choice = (n: number): Op => ({
+  label: `choose(${n})`,
+  reads: [],
+  writes: [],
+  run: (_s, l, choose) => {
+    l.reg = choose(n);
+  },
+});
+/** Runs `op` at virtual time `t` or later. */
+export const at = (t: number, op: Op): Op => ({ ...op, at: t, label: `${op.label}@${t}` });
+
+/** A task: a name and its ops in program order. */
+export interface TaskSpec {
+  readonly name: string;
+  readonly ops: readonly Op[];
+}
+
+/** A whole program. */
+export interface ProgramSpec {
+  readonly tasks: readonly TaskSpec[];
+  readonly initial?: Readonly<Record<string, number>>;
+  /** Arity of each data choice the world makes while being built (stored in vars `init0`, `init1`, ...). */
+  readonly initialChoices?: readonly number[];
+  readonly checkStep?: (store: Store) => Violation | undefined;
+  readonly checkEnd?: (store: Store) => Violation | undefined;
+}
+
+function objectIds(spec: ProgramSpec): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const t of spec.tasks) {
+    for (const op of t.ops) {
+      for (const name of [...op.reads, ...op.writes, op.acquires ?? '', op.releases ?? '']) {
+        if (name !== '' && !ids.has(name)) ids.set(name, ids.size);
+      }
+    }
+  }
+  return ids;
+}
+
+function stepInfo(op: Op, ids: Map<string, number>): StepInfo {
+  const accesses: Access[] = [];
+  for (const r of op.reads) accesses.push({ kind: 'read', obj: ids.get(r)! });
+  for (const w of op.writes) accesses.push({ kind: 'write', obj: ids.get(w)! });
+  if (op.acquires !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.acquires)! });
+  if (op.releases !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.releases)! });
+  return { label: op.label, accesses };
+}
+
+class ProgramTask implements Task {
+  private pc = 0;
+  private readonly local: Local = { reg: 0 };
+  constructor(
+    readonly name: string,
+    private readonly index: number,
+    private readonly ops: readonly Op[],
+    private readonly infos: readonly StepInfo[],
+    private readonly store: Store,
+    private readonly choose: (n: number) => number,
+  ) {}
+  peek(): StepInfo | undefined {
+    return this.infos[this.pc];
+  }
+  isEnabled(): boolean {
+    const l = this.ops[this.pc]?.acquires;
+    if (l === undefined) return true;
+    const holder = this.store.locks.get(l);
+    return holder === undefined || holder === this.index;
+  }
+  readyAt(): number {
+    return this.ops[this.pc]?.at ?? 0;
+  }
+  step(): void {
+    const op = this.ops[this.pc];
+    if (op === undefined) throw new Error(`${this.name} stepped after finishing`);
+    if (op.acquires !== undefined) {
+      if (this.store.locks.has(op.acquires)) throw new Error(`${this.name}: ${op.acquires} already held`);
+      this.store.locks.set(op.acquires, this.index);
+    }
+    if (op.releases !== undefined) this.store.locks.delete(op.releases);
+    op.run?.(this.store, this.local, this.choose);
+    this.pc++;
+  }
+}
+
+/** Builds a fresh-world factory for `spec`: each execution gets its own store. */
+export function program(spec: ProgramSpec): ExecutionFactory {
+  const ids = objectIds(spec);
+  const infos = spec.tasks.map((t) => t.ops.map((op) => stepInfo(op, ids)));
+  return (choose): Execution => {
+    const vars = new Map<string, number>(Object.entries(spec.initial ?? {}));
+    const store: Store = { vars, locks: new Map(), get: (name) => vars.get(name) ?? 0 };
+    (spec.initialChoices ?? []).forEach((n, i) => {
+      vars.set(`init${i}`, choose(n));
+    });
+    const tasks = spec.tasks.map((t, i) => new ProgramTask(t.name, i, t.ops, infos[i]!, store, choose));
+    return {
+      tasks,
+      checkStep: () => spec.checkStep?.(store),
+      checkEnd: () => spec.checkEnd?.(store),
+      describeLastStep: () =>
+        [...vars.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+    };
+  };
+}
+
+/** `count` tasks of `steps` local (independent) steps each. */
+export function independentTasks(count: number, steps: number): ProgramSpec {
+  return {
+    tasks: Array.from({ length: count }, (_, t) => ({
+      name: `T${t}`,
+      ops: Array.from({ length: steps }, (_, i) => local(`local${i}`)),
+    })),
+  };
+}
+
+/** Lost update: `count` tasks each do `rounds` non-atomic increments of x; checkEnd wants x = count·rounds. */
+export function lostUpdate(count: number, rounds: number, noise = 0): ProgramSpec {
+  const ops: Op[] = [];
+  for (let i = 0; i < noise; i++) ops.push(local(`noise${i}`));
+  for (let i = 0; i < rounds; i++) ops.push(read('x'), incFromReg('x'));
+  return {
+    tasks: Array.from({ length: count }, (_, t) => ({ name: `T${t}`, ops })),
+    checkEnd: (s) =>
+      s.get('x') === count * rounds
+        ? undefined
+        : { invariant: 'atomic-add', message: `x = ${s.get('x')}, expected ${count * rounds}` },
+  };
+}
