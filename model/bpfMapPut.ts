@@ -16,7 +16,7 @@ import { type Op, step, wr } from './step.js';
 export function* bpfMapPut(k: Kernel, actor: Actor, map: MapId): Op<void> {
   const m = k.maps.get(map);
   if (m === undefined) throw new Error(`bpf_map_put: unknown map ${map}`);
-  yield step(`bpf_map_put(${m.name})`, [wr(m.obj), wr(k.work.obj)]);
+  yield step(`${actor.name}: bpf_map_put(${m.name})`, [wr(m.obj), wr(k.work.obj)]);
   m.refcnt--;
   if (m.refcnt > 0) return;
   k.work.queue(`bpf_map_free_deferred(${m.name})`, (a) =>

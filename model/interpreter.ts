@@ -40,11 +40,24 @@ export interface ProgCtx {
 /** MAX_TAIL_CALL_CNT (include/linux/bpf.h). */
 export const MAX_TAIL_CALL_CNT = 33;
 
+/** A register value read from `slot` of `obj` when it held `loaded`. */
+interface LoadOrigin {
+  readonly obj: number;
+  readonly slot: number;
+  readonly loaded: number;
+}
+
 interface Frame {
   readonly k: Kernel;
   readonly actor: Actor;
   readonly ctx: ProgCtx;
   readonly regs: RegValue[];
+  /**
+   * Where a register's value came from, when it is a value loaded from a map
+   * slot plus constants: lets a later store of it to the same slot be seen as
+   * the increment the program meant (`*ptr += n` compiled to ld; add; st).
+   */
+  readonly loadedFrom: (LoadOrigin | undefined)[];
   prog: BpfProgram;
   pc: number;
   tailCalls: number;
@@ -74,6 +87,7 @@ export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: Pro
     actor,
     ctx,
     regs: new Array<RegValue>(MAX_BPF_REG).fill(0),
+    loadedFrom: new Array<LoadOrigin | undefined>(MAX_BPF_REG).fill(undefined),
     prog,
     pc: 0,
     tailCalls: 0,
@@ -110,15 +124,19 @@ function* execInsn(f: Frame): Op<number | undefined> {
   switch (insn.op) {
     case 'mov':
       f.regs[insn.dst] = src(f, insn.src);
+      f.loadedFrom[insn.dst] = 'reg' in insn.src ? f.loadedFrom[insn.src.reg] : undefined;
       return undefined;
     case 'alu':
       f.regs[insn.dst] = alu(insn.alu, scalar(f.regs[insn.dst]), scalar(src(f, insn.src)));
+      if (insn.alu !== 'add' && insn.alu !== 'sub') f.loadedFrom[insn.dst] = undefined;
       return undefined;
     case 'ldctx':
       f.regs[insn.dst] = f.ctx.fields?.[insn.field] ?? 0;
+      f.loadedFrom[insn.dst] = undefined;
       return undefined;
     case 'cgid':
       f.regs[insn.dst] = resolveCg(f.ctx, insn.cg) ?? 0;
+      f.loadedFrom[insn.dst] = undefined;
       return undefined;
     case 'jmp':
       if (isTaken(f, insn)) f.pc = insn.target;
@@ -144,21 +162,31 @@ function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
   yield step(label, [insn.op === 'ld' ? rd(at.obj) : wr(at.obj)]);
   const data = checkedData(f, at);
   if (insn.op === 'ld') {
-    f.regs[insn.dst] = data?.[at.slot] ?? 0;
+    const loaded = data?.[at.slot] ?? 0;
+    f.regs[insn.dst] = loaded;
+    f.loadedFrom[insn.dst] = { obj: at.obj, slot: at.slot, loaded };
     return undefined;
   }
   const v = scalar(src(f, insn.src));
   const isAtomic = insn.op === 'atomic_add';
   if (data !== undefined) data[at.slot] = isAtomic ? (data[at.slot] ?? 0) + v : v;
+  const delta = isAtomic ? v : intendedDelta(f, insn.src, at, v);
   f.k.observe({
     kind: 'value-update',
     actor: f.actor.id,
     obj: at.obj,
     slot: at.slot,
     atomic: isAtomic,
-    ...(isAtomic ? { delta: v } : {}),
+    ...(delta === undefined ? {} : { delta }),
   });
   return undefined;
+}
+
+/** For a plain store of a value loaded from the same slot plus constants, the increment it meant. */
+function intendedDelta(f: Frame, s: Src, at: ValuePtr, stored: number): number | undefined {
+  const origin = 'reg' in s ? f.loadedFrom[s.reg] : undefined;
+  if (origin === undefined || origin.obj !== at.obj || origin.slot !== at.slot) return undefined;
+  return stored - origin.loaded;
 }
 
 /** The object's slots after k.memory.use(); undefined (an 'out-of-bounds' fault) past its end. */
@@ -196,7 +224,10 @@ function* execCall(f: Frame, insn: Extract<Insn, { op: 'call' }>): Op<number | u
   } else {
     yield* rcuReadUnlock(k, actor);
   }
-  for (let r = 1; r <= 5; r++) f.regs[r] = 0;
+  for (let r = 0; r <= 5; r++) {
+    f.regs[r] = 0;
+    f.loadedFrom[r] = undefined;
+  }
   f.regs[0] = r0;
   return undefined;
 }

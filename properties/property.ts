@@ -32,6 +32,11 @@ export interface Reachability {
   readonly description: string;
   /** Evaluated at the end of each execution; true when the situation was reached. */
   isReached(k: Kernel): boolean;
+  /**
+   * Optional: called after every step, like Property.checkStep, for goals whose
+   * situation is only visible at the step it happens. Must be cheap.
+   */
+  observeStep?(k: Kernel): void;
 }
 
 /** Builds a violation of `id`. */

@@ -5,9 +5,10 @@
  */
 import type { Actor, Kernel } from '../model/kernel.js';
 import { isStepReady } from '../model/ready.js';
-import type { Op, Step } from '../model/step.js';
+import type { Access, Op, Step } from '../model/step.js';
 import type { Property, Reachability, Violation } from '../properties/property.js';
 import type { Execution, ExecutionFactory, Task } from '../scheduler/task.js';
+import { StepDescriber } from './describe.js';
 
 /** One actor and the operation it runs. */
 export interface ActorBody {
@@ -30,6 +31,8 @@ export type WorldBuilder = (choose: (n: number) => number) => World;
 class ActorTask implements Task {
   readonly name: string;
   private pending: Step | undefined;
+  /** The accesses of the step that ran last (for traces). */
+  lastAccesses: readonly Access[] = [];
 
   constructor(
     private readonly kernel: Kernel,
@@ -53,6 +56,7 @@ class ActorTask implements Task {
   }
 
   step(): void {
+    this.lastAccesses = this.pending!.accesses;
     this.advance();
   }
 
@@ -96,9 +100,15 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
     const world = build(choose);
     const k = world.kernel;
     const stepProps = world.properties.filter((p) => p.checkStep !== undefined);
+    const stepGoals = world.reachability.filter((g) => g.observeStep !== undefined);
+    const describer = new StepDescriber(k);
     const execution: Execution = {
       tasks: world.bodies.map((b) => new ActorTask(k, b.actor, b.op)),
-      checkStep: () => (stepProps.length === 0 ? undefined : firstViolation(k, stepProps, false)),
+      describeLastStep: () => describer.describe(),
+      checkStep: () => {
+        for (const g of stepGoals) g.observeStep!(k);
+        return stepProps.length === 0 ? undefined : firstViolation(k, stepProps, false);
+      },
       checkEnd: () => {
         log?.record(world);
         return firstViolation(k, world.properties, true);
@@ -106,4 +116,9 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
     };
     return execution;
   };
+}
+
+/** The accesses of the step a task ran last; empty for tasks that are not model actors. */
+export function lastAccessesOf(task: Task): readonly Access[] {
+  return task instanceof ActorTask ? task.lastAccesses : [];
 }

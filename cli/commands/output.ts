@@ -1,0 +1,86 @@
+/**
+ * Where and how a report goes: `--format`/`--json`/`--out` validated before
+ * any work, then the report written (atomically) with the replay token beside it.
+ */
+import { dirname, resolve } from 'node:path';
+import { flagValue, hasFlag, type ParsedArgs } from '../argv.js';
+import { DEFAULT_FORMAT, DEFAULT_TOKEN_FILE } from '../defaults.js';
+import { renderOutcome } from '../format/render.js';
+import { renderText } from '../format/text.js';
+import { DEFAULT_TABLE_WIDTH } from '../format/traceTable.js';
+import type { CliIo } from '../io.js';
+import type { Outcome } from '../outcome.js';
+import { replayCommand } from '../shell.js';
+import { EXIT, UsageError } from '../usageError.js';
+import { FORMATS, type Format, parseChoice } from '../values.js';
+
+/** A file as written (absolute) and as shown to the user (as given). */
+export interface FileTarget {
+  readonly path: string;
+  readonly shown: string;
+}
+
+/** The validated output options of one command. */
+export interface OutputPlan {
+  readonly format: Format;
+  readonly out?: FileTarget;
+}
+
+/** Validates `--format`, `--json` and `--out` (its folder must exist). */
+export function resolveOutputPlan(args: ParsedArgs, io: CliIo): OutputPlan {
+  const formatRaw = flagValue(args, 'format');
+  let format = formatRaw === undefined ? DEFAULT_FORMAT : parseChoice('--format', formatRaw, FORMATS);
+  if (hasFlag(args, 'json')) {
+    if (format !== DEFAULT_FORMAT && format !== 'json')
+      throw new UsageError(`--json conflicts with --format ${format}`);
+    format = 'json';
+  }
+  const shown = flagValue(args, 'out');
+  if (shown === undefined) return { format };
+  if (shown === '') throw new UsageError('--out: empty file name');
+  const path = resolve(io.cwd, shown);
+  if (io.statPath(path) === 'folder') throw new UsageError(`--out: '${shown}' is a folder`);
+  if (io.statPath(dirname(path)) !== 'folder')
+    throw new UsageError(`--out: folder '${dirname(shown)}' does not exist`);
+  return { format, out: { path, shown } };
+}
+
+/**
+ * Prints and writes `outcome` per `plan`; with `isTokenSaved`, a violation's
+ * token also goes to a file. Returns the exit code: 1 on a violation, else 0,
+ * or 2 when `--out` could not be written.
+ */
+export function emitOutcome(io: CliIo, plan: OutputPlan, outcome: Outcome, isTokenSaved: boolean): number {
+  const width = io.stdoutColumns ?? DEFAULT_TABLE_WIDTH;
+  const extra: string[] = [];
+  const token = outcome.report.violation?.replay;
+  if (token !== undefined && isTokenSaved) extra.push(saveToken(io, plan, token));
+  let code: number = outcome.report.violation ? EXIT.violation : EXIT.pass;
+  if (plan.out) {
+    const written = io.writeFileAtomic(plan.out.path, renderOutcome(plan.format, outcome, width));
+    if (written.ok) extra.push(`report: ${plan.out.shown} (${plan.format})`);
+    else {
+      io.stderr(`cgrpcheck: --out: cannot write '${plan.out.shown}': ${written.reason}\n`);
+      code = EXIT.usage;
+    }
+    io.stdout(renderText(outcome, width, extra));
+  } else if (plan.format === 'text') {
+    io.stdout(renderText(outcome, width, extra));
+  } else {
+    io.stdout(renderOutcome(plan.format, outcome, width));
+    const notes = [...extra, ...outcome.notes];
+    if (notes.length > 0) io.stderr(`${notes.join('\n')}\n`);
+  }
+  return code;
+}
+
+/** Writes the token next to `--out` (FILE.token) or to the default file; returns the line saying where. */
+function saveToken(io: CliIo, plan: OutputPlan, token: string): string {
+  const target: FileTarget = plan.out
+    ? { path: `${plan.out.path}.token`, shown: `${plan.out.shown}.token` }
+    : { path: resolve(io.cwd, DEFAULT_TOKEN_FILE), shown: DEFAULT_TOKEN_FILE };
+  const folder = io.makeFolder(dirname(target.path));
+  const written = folder.ok ? io.writeFileAtomic(target.path, `${token}\n`) : folder;
+  if (!written.ok) return `warning: could not write the token to ${target.shown}: ${written.reason}`;
+  return `token: ${target.shown} (replay it with: ${replayCommand(target.shown)})`;
+}

@@ -1,0 +1,50 @@
+/**
+ * Graphviz DOT of the counterexample's happens-before graph (graphlib has no
+ * DOT writer, so this is one): a cluster per task, solid edges for program
+ * order, dashed edges for conflicts labelled with their objects.
+ */
+import type { Outcome } from '../outcome.js';
+import { replayCommand } from '../shell.js';
+import { buildHappensBefore } from './happensBefore.js';
+
+/** Quotes a DOT string: backslashes, quotes and newlines escaped. */
+export function dotString(text: string): string {
+  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+}
+
+/** Renders the happens-before graph (empty on a pass) as DOT text. */
+export function renderDot(outcome: Outcome): string {
+  const r = outcome.report;
+  const v = r.violation;
+  const g = buildHappensBefore(v?.trace ?? []);
+  const title = v
+    ? `${r.scenario} (kernel ${r.kernel}, seed ${r.seed}): ${v.invariant}: ${v.message}`
+    : `${r.scenario} (kernel ${r.kernel}, seed ${r.seed}): pass`;
+  const lines = ['digraph cgrpcheck {', `  label=${dotString(title)};`, '  labelloc=t;'];
+  if (v) lines.push(`  // replay: ${replayCommand(v.replay).replaceAll('\n', ' ')}`);
+  lines.push('  node [shape=box, fontname="monospace"];');
+  const tasks = new Map<number, { name: string; ids: string[] }>();
+  for (const id of g.nodes()) {
+    const row = g.node(id).row;
+    const t = tasks.get(row.task) ?? { name: row.taskName, ids: [] };
+    t.ids.push(id);
+    tasks.set(row.task, t);
+  }
+  for (const [task, t] of [...tasks].sort((a, b) => a[0] - b[0])) {
+    lines.push(`  subgraph cluster_${task} {`, `    label=${dotString(t.name)};`);
+    for (const id of t.ids) {
+      const row = g.node(id).row;
+      const text = [`${row.index}: ${row.label}`, ...(row.note === '' ? [] : [row.note])].join('\n');
+      lines.push(`    ${id} [label=${dotString(text)}];`);
+    }
+    lines.push('  }');
+  }
+  for (const e of g.edges()) {
+    const label = g.edge(e);
+    const attrs =
+      label.kind === 'program' ? '' : ` [style=dashed, label=${dotString(`obj ${label.objs.join(', ')}`)}]`;
+    lines.push(`  ${e.v} -> ${e.w}${attrs};`);
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}

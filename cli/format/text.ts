@@ -1,0 +1,79 @@
+/** The human report: header, verdict, the trace as columns, the replay line. */
+import type { CheckReport, FoundViolation } from '../../scenarios/result.js';
+import { EXHAUSTIVE_STRATEGIES, type Outcome } from '../outcome.js';
+import { plural, replayCommand } from '../shell.js';
+import { renderTraceTable } from './traceTable.js';
+
+/** Renders `outcome` for a terminal `width` wide; `extra` lines (where files went) follow the replay line. */
+export function renderText(outcome: Outcome, width: number, extra: readonly string[] = []): string {
+  const r = outcome.report;
+  const lines = headerLines(outcome);
+  if (r.violation) lines.push('', ...violationLines(r.violation, width));
+  else lines.push(passLine(r), ...vacuityLines(r));
+  lines.push(...expectLines(r));
+  if (r.violation) lines.push('', `replay: ${replayCommand(r.violation.replay)}`);
+  lines.push(...extra);
+  if (outcome.notes.length > 0) lines.push('', ...outcome.notes);
+  return `${lines.join('\n')}\n`;
+}
+
+function headerLines(outcome: Outcome): string[] {
+  const r = outcome.report;
+  const seed = outcome.isSeedFromClock
+    ? `seed: ${r.seed} (picked from the clock; add --seed ${r.seed} to repeat)`
+    : `seed: ${r.seed}`;
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`);
+  const lines = [
+    seed,
+    `scenario: ${r.scenario} (${[`kernel ${r.kernel}`, `strategy ${r.strategy}`, ...params].join(', ')})`,
+  ];
+  if (r.shard) lines.push(`shard: ${r.shard.index}/${r.shard.count}`);
+  const s = r.stats;
+  const blocked = s.sleepBlocked > 0 ? `, ${s.sleepBlocked} sleep-blocked` : '';
+  lines.push(
+    `explored: ${plural(s.executions, 'execution')}, ${plural(s.steps, 'step')}${blocked} in ${seconds(s.elapsedMs)}`,
+  );
+  const info = Object.entries(r.strategyInfo ?? {}).map(([k, v]) => `${k}=${v}`);
+  if (info.length > 0) lines.push(`strategy info: ${info.join(', ')}`);
+  return lines;
+}
+
+function violationLines(v: FoundViolation, width: number): string[] {
+  const b = v.shrink.before;
+  const a = v.shrink.after;
+  return [
+    `VIOLATION of ${v.invariant}: ${v.message}`,
+    `found in execution ${v.execution}; minimal trace:`,
+    '',
+    ...renderTraceTable(v.trace, width),
+    '',
+    `shrunk: ${plural(b.steps, 'step')}, ${plural(b.preemptions, 'preemption')} → ${plural(a.steps, 'step')}, ${plural(a.preemptions, 'preemption')}`,
+  ];
+}
+
+function passLine(r: CheckReport): string {
+  const how = !EXHAUSTIVE_STRATEGIES.includes(r.strategy)
+    ? 'sampled, not exhaustive'
+    : r.complete
+      ? 'the whole space was covered'
+      : 'the space was not fully covered';
+  return `PASS: no violation in ${plural(r.stats.executions, 'execution')} (${how})`;
+}
+
+function vacuityLines(r: CheckReport): string[] {
+  if (r.unreached.length === 0) return [];
+  return [`warning: goals never reached: ${r.unreached.join(', ')}; the pass is vacuous for them`];
+}
+
+function expectLines(r: CheckReport): string[] {
+  if (r.expect === undefined) return [];
+  const found = r.violation?.invariant ?? 'pass';
+  if (found === r.expect) return [];
+  if (r.expect === 'pass') return ['note: the catalogue expects this scenario to pass'];
+  return [`note: the catalogue expects a violation of ${r.expect}`];
+}
+
+/** `1234` ms as `1.2 s`. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

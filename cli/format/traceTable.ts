@@ -1,0 +1,87 @@
+/**
+ * A counterexample trace as text columns: one column per task in the trace,
+ * one row per step, the step's label in its task's column and what it
+ * changed (the note) on the line below. Cells are cut to fit with `…`.
+ */
+import type { TraceRow } from '../../scenarios/result.js';
+
+/** Width used when stdout is not a terminal. */
+export const DEFAULT_TABLE_WIDTH = 120;
+const MIN_COLUMN = 8;
+const GAP = '  ';
+const NOTE_PREFIX = '→ ';
+
+interface Column {
+  readonly task: number;
+  readonly name: string;
+  width: number;
+}
+
+/** Cuts `text` to `width` characters, ending with `…` when cut. */
+export function fitCell(text: string, width: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= width) return text.padEnd(width + text.length - chars.length);
+  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+/** Renders the trace as lines (no trailing newlines), at most `width` wide when it can. */
+export function renderTraceTable(trace: readonly TraceRow[], width: number): string[] {
+  const columns = taskColumns(trace);
+  const stepWidth = Math.max(4, String(trace.length === 0 ? 0 : trace[trace.length - 1]!.index).length);
+  fitColumns(columns, width - stepWidth - GAP.length * columns.length);
+  const byTask = new Map(columns.map((c, i) => [c.task, i]));
+  const line = (step: string, cells: readonly string[]): string =>
+    [step.padStart(stepWidth), ...columns.map((c, i) => fitCell(cells[i] ?? '', c.width))]
+      .join(GAP)
+      .trimEnd();
+  const lines = [
+    line(
+      'step',
+      columns.map((c) => c.name),
+    ),
+    line(
+      '-'.repeat(stepWidth),
+      columns.map((c) => '-'.repeat(c.width)),
+    ),
+  ];
+  for (const row of trace) {
+    const at = byTask.get(row.task)!;
+    const cells: string[] = [];
+    cells[at] = row.label;
+    lines.push(line(String(row.index), cells));
+    if (row.note !== '') {
+      const notes: string[] = [];
+      notes[at] = NOTE_PREFIX + row.note;
+      lines.push(line('', notes));
+    }
+  }
+  return lines;
+}
+
+/** One column per task that appears in the trace, by task index, at its natural width. */
+function taskColumns(trace: readonly TraceRow[]): Column[] {
+  const columns = new Map<number, Column>();
+  for (const row of trace) {
+    let c = columns.get(row.task);
+    if (!c) {
+      c = { task: row.task, name: row.taskName, width: Array.from(row.taskName).length };
+      columns.set(row.task, c);
+    }
+    const noteWidth = row.note === '' ? 0 : Array.from(NOTE_PREFIX + row.note).length;
+    c.width = Math.max(c.width, Array.from(row.label).length, noteWidth);
+  }
+  return [...columns.values()].sort((a, b) => a.task - b.task);
+}
+
+/** Shrinks the widest columns first until they fit `available` (never below MIN_COLUMN). */
+function fitColumns(columns: Column[], available: number): void {
+  let remaining = available;
+  let left = columns.length;
+  const narrowestFirst = [...columns].sort((a, b) => a.width - b.width || a.task - b.task);
+  for (const c of narrowestFirst) {
+    const share = Math.max(MIN_COLUMN, Math.floor(remaining / left));
+    c.width = Math.min(c.width, share);
+    remaining -= c.width;
+    left--;
+  }
+}

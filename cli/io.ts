@@ -1,0 +1,49 @@
+/**
+ * The process as the cli sees it. cli/nodeIo.ts implements it over Node;
+ * tests pass an in-memory fake, so every output and exit code is pinned.
+ */
+
+/** A file operation's outcome; `reason` is one line such as `no such file`. */
+export type IoResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: string };
+
+/** What a path names. */
+export type PathKind = 'file' | 'folder' | 'missing';
+
+/** Everything the cli may touch outside its own memory. */
+export interface CliIo {
+  /** Writes to stdout as is (no newline added). */
+  stdout(text: string): void;
+  /** Writes to stderr as is (no newline added). */
+  stderr(text: string): void;
+  /** True when stderr is a terminal: the only case with a progress bar. */
+  readonly isStderrTty: boolean;
+  /** Terminal width of stderr, when it is a terminal. */
+  readonly stderrColumns?: number;
+  /** Terminal width of stdout, when it is a terminal; trace tables fit it. */
+  readonly stdoutColumns?: number;
+  /** Absolute working directory; relative paths resolve against it. */
+  readonly cwd: string;
+  /** The package version, from package.json. */
+  readonly version: string;
+  /** Default for `--workers` (os.availableParallelism()). */
+  readonly parallelism: number;
+  /** Milliseconds on a monotonic-enough clock; the cli's only clock. */
+  now(): number;
+  /** What `path` names right now. */
+  statPath(path: string): PathKind;
+  /** Reads a UTF-8 file. */
+  readFile(path: string): IoResult<string>;
+  /**
+   * Writes a UTF-8 file atomically: a temp file in the same folder, then a
+   * rename, so a crash or Ctrl-C never leaves `path` half-written.
+   */
+  writeFileAtomic(path: string, text: string): IoResult<void>;
+  /** Creates a folder and its parents; succeeds if it exists. */
+  makeFolder(path: string): IoResult<void>;
+  /** Calls `handler` on each SIGINT until the returned function unsubscribes. */
+  onInterrupt(handler: () => void): () => void;
+  /** Ends the process at once (second Ctrl-C). */
+  exit(code: number): void;
+}

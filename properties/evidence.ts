@@ -1,0 +1,43 @@
+/**
+ * Evidence from the whole observation log, for end-of-execution checks that
+ * must excuse races: an operation that saw "no element" at its start may still
+ * legitimately meet one that another operation created meanwhile, and vice versa.
+ */
+
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
+import type { CgroupId, MapId } from '../model/ids.js';
+import type { Kernel } from '../model/kernel.js';
+
+/** True for a 'helper' observation of bpf_cgrp_storage_get. */
+export const GET = 'bpf_cgrp_storage_get';
+/** True for a 'helper' observation of bpf_cgrp_storage_delete. */
+export const DELETE = 'bpf_cgrp_storage_delete';
+
+/** True if some operation in the log may have created an element of (map, cg). */
+export function hasCreator(k: Kernel, map: MapId, cg: CgroupId): boolean {
+  for (const o of k.observations) {
+    if (o.kind === 'helper' && o.helper === GET && o.map === map && o.cgroup === cg) {
+      if ((o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 && o.ret !== null && !o.existedBefore) return true;
+    } else if (o.kind === 'syscall' && o.cmd === 'BPF_MAP_UPDATE_ELEM' && o.map === map && o.cgroup === cg) {
+      if (o.ret === 0) return true;
+    }
+  }
+  return false;
+}
+
+/** True if some operation in the log may have removed an element of (map, cg). */
+export function hasRemover(k: Kernel, map: MapId, cg: CgroupId): boolean {
+  for (const o of k.observations) {
+    if (o.kind === 'selem-unlink' && o.map === map && o.cgroup === cg) return true;
+    if (o.kind === 'cgroup-free' && o.cgroup === cg) return true;
+    if (o.kind === 'map-free' && o.map === map) return true;
+  }
+  return false;
+}
+
+/** The ObjIds of everything waiting in the RCU callback queue (freed once it runs). */
+export function pendingFrees(k: Kernel): Set<number> {
+  const out = new Set<number>();
+  for (const cb of k.rcu.queue) for (const o of cb.objs) out.add(o);
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * `get-never-creates-without-flag` (invariant 11): every element that was ever
+ * published for (map, cgroup) is accounted for by a creating call: a
+ * bpf_cgrp_storage_get(F_CREATE) that returned it, or one of the successful
+ * BPF_MAP_UPDATE_ELEMs on that map and cgroup. Anything else (typically a get
+ * without F_CREATE) created it. Checked at the end, over the whole log.
+ */
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
+import type { CgroupId, MapId, ObjId } from '../model/ids.js';
+import type { Kernel } from '../model/kernel.js';
+import { GET } from './evidence.js';
+import { actorName, cgroupName, mapName, plural } from './names.js';
+import { type Property, type Violation, violation } from './property.js';
+import { isPublished } from './storageState.js';
+
+export const GET_NEVER_CREATES_WITHOUT_FLAG = 'get-never-creates-without-flag';
+
+/** Elements that were on a published owner list at some point: unlinked ones and those linked now. */
+function publishedElements(k: Kernel): ObjId[] {
+  const out: ObjId[] = [];
+  for (const o of k.observations) if (o.kind === 'selem-unlink' && !out.includes(o.obj)) out.push(o.obj);
+  for (const s of k.localStorages.storages.values()) {
+    if (!isPublished(k, s)) continue;
+    for (const id of s.list) if (!out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+function check(k: Kernel): Violation | undefined {
+  const unexplained = new Map<string, ObjId[]>();
+  for (const id of publishedElements(k)) {
+    const sel = k.localStorages.selem(id);
+    const isReturnedByCreate = k.observations.some(
+      (o) =>
+        o.kind === 'helper' &&
+        o.helper === GET &&
+        o.ret === id &&
+        (o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0,
+    );
+    if (isReturnedByCreate) continue;
+    const key = `${sel.map}/${sel.cgroup}`;
+    unexplained.set(key, [...(unexplained.get(key) ?? []), id]);
+  }
+  for (const ids of unexplained.values()) {
+    const sel = k.localStorages.selem(ids[0]!);
+    const updates = countUpdates(k, sel.map, sel.cgroup);
+    if (ids.length <= updates) continue;
+    const extra = ids[updates]!;
+    return violation(
+      GET_NEVER_CREATES_WITHOUT_FLAG,
+      describe(k, sel.map, sel.cgroup, extra, ids.length, updates),
+    );
+  }
+  return undefined;
+}
+
+function countUpdates(k: Kernel, map: MapId, cg: CgroupId): number {
+  let n = 0;
+  for (const o of k.observations)
+    if (
+      o.kind === 'syscall' &&
+      o.cmd === 'BPF_MAP_UPDATE_ELEM' &&
+      o.map === map &&
+      o.cgroup === cg &&
+      o.ret === 0
+    )
+      n++;
+  return n;
+}
+
+function describe(k: Kernel, map: MapId, cg: CgroupId, extra: ObjId, n: number, updates: number): string {
+  const getter = k.observations.find(
+    (o) =>
+      o.kind === 'helper' &&
+      o.helper === GET &&
+      o.ret === extra &&
+      (o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) === 0,
+  );
+  const by =
+    getter === undefined
+      ? ''
+      : `; bpf_cgrp_storage_get without F_CREATE on ${actorName(k, getter.actor)} returned it though ${getter.kind === 'helper' && getter.existedBefore ? 'one existed' : 'none existed before'}`;
+  return `element ${extra} of map ${mapName(k, map)} for cgroup ${cgroupName(k, cg)} was created by no get(F_CREATE) and no update (${plural(n, 'element')} not returned by a get(F_CREATE), ${plural(updates, 'successful update')})${by}`;
+}
+
+/** Creates the property (end of execution). */
+export function createGetNeverCreatesWithoutFlag(): Property {
+  return {
+    id: GET_NEVER_CREATES_WITHOUT_FLAG,
+    description:
+      'every element is created by a get(F_CREATE) or an update; get(0) never creates (invariant 11)',
+    checkEnd: check,
+  };
+}

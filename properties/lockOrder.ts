@@ -1,0 +1,54 @@
+/**
+ * `lock-order` (invariant 17): storage code takes the owner lock before the
+ * bucket lock, never a bucket lock then an owner lock, and in E1/E2 (raw
+ * spinlocks, where the busy counter must prevent recursion) never an owner or
+ * bucket lock while holding one of the same class. E3 rqspinlocks detect
+ * same-class recursion themselves (-EDEADLK), so nesting there is not an order bug.
+ */
+import type { Kernel } from '../model/kernel.js';
+import type { LockClass, LockEdge } from '../model/locks.js';
+import { actorName } from './names.js';
+import { LogCursor } from './observationCursor.js';
+import { type Property, type Violation, violation } from './property.js';
+
+export const LOCK_ORDER = 'lock-order';
+
+const isStorageClass = (c: LockClass): boolean => c === 'owner' || c === 'bucket';
+
+/** Creates the property; it reads each new class-order edge once. */
+export function createLockOrder(): Property {
+  const cursor = new LogCursor();
+  const check = (k: Kernel): Violation | undefined => {
+    const edges = k.locks.edges;
+    for (let i = cursor.advance(k, edges.length); i < edges.length; i++) {
+      const e = edges[i]!;
+      if (e.held === 'bucket' && e.taken === 'owner') return violation(LOCK_ORDER, describe(k, e, 'inverts'));
+      if (k.era !== 'E3' && e.held === e.taken && isStorageClass(e.held))
+        return violation(LOCK_ORDER, describe(k, e, 'recursion'));
+    }
+    return undefined;
+  };
+  return {
+    id: LOCK_ORDER,
+    description:
+      'owner lock before bucket lock, and no owner/bucket lock taken while holding its own class in E1/E2',
+    checkStep: check,
+    checkEnd: check,
+  };
+}
+
+function describe(k: Kernel, e: LockEdge, what: 'inverts' | 'recursion'): string {
+  const held = k.locks
+    .heldBy(e.by)
+    .map((id) => k.locks.get(id).label)
+    .join(', ');
+  const holding = held === '' ? '' : ` (holding ${held})`;
+  const by = actorName(k, e.by);
+  return what === 'inverts'
+    ? `${by} took an owner lock while holding a bucket lock${holding}: storage code takes owner → bucket, so this is an ABBA`
+    : `${by} took ${article(e.taken)} ${e.taken} lock while holding ${article(e.held)} ${e.held} lock${holding}: raw spinlock recursion the busy counter must prevent (AA if the same lock)`;
+}
+
+function article(c: LockClass): string {
+  return c === 'owner' ? 'an' : 'a';
+}

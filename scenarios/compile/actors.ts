@@ -1,0 +1,95 @@
+/**
+ * Actor bodies: what each scheduled thread of a scenario runs. CPU tasks run
+ * programs in their cgroup, userspace threads issue operations, and daemons
+ * (the RCU callback thread and kworkers) run deferred work until everyone
+ * else has finished and nothing is pending.
+ */
+import type { AttachType, BpfProgram } from '../../model/bpfProgram.js';
+import { hookOf } from '../../model/bpfProgramSection.js';
+import { cgroupPut } from '../../model/cgroup.js';
+import { bpfProgRunArrayCg } from '../../model/cgroupBpf.js';
+import type { CgroupId } from '../../model/ids.js';
+import { runProg } from '../../model/interpreter.js';
+import type { Actor, Kernel } from '../../model/kernel.js';
+import { kworker, rcuWorker } from '../../model/rcuWorker.js';
+import type { Op } from '../../model/step.js';
+import type { ResolvedCpuActor, ResolvedUserActor } from '../format/resolvedTypes.js';
+import { modelAttachType } from './sections.js';
+import type { SetupIds } from './setup.js';
+import { runUserOp } from './userOps.js';
+
+/**
+ * A task living in a cgroup: its css_set pins the cgroup (taken at setup) until
+ * the task exits, so the cgroup cannot be freed while the task runs programs.
+ */
+export function* cpuTaskBody(k: Kernel, actor: Actor, ids: SetupIds, def: ResolvedCpuActor): Op<void> {
+  const cg = ids.cgroups.get(def.cgroup)!;
+  for (const run of def.run) {
+    for (let i = 0; i < run.times; i++) {
+      if ('program' in run) {
+        const prog = ids.programs.get(run.program)!;
+        yield* runProg(k, actor, prog, { currentCgroup: cg, cgroup: cg });
+      } else {
+        const atype = modelAttachType(run.hook)!;
+        yield* bpfProgRunArrayCg(k, actor, cg, atype, { currentCgroup: cg, cgroup: cg });
+      }
+    }
+  }
+  yield* cgroupPut(k, actor, cg);
+}
+
+/** Pins the task's cgroup at setup (cgroup_attach_task before the execution starts). */
+export function pinTaskCgroup(k: Kernel, cg: CgroupId): void {
+  k.cgroups.get(cg).refcnt++;
+}
+
+/** A userspace thread: its operations in order. */
+export function* userBody(
+  k: Kernel,
+  actor: Actor,
+  ids: SetupIds,
+  def: ResolvedUserActor,
+  defaultAttach: (map: string) => AttachType,
+): Op<void> {
+  for (const op of def.ops) yield* runUserOp(k, actor, ids, op, defaultAttach);
+}
+
+/** Counts finished main actors so daemons know when to stop. */
+export class Completion {
+  private finished = 0;
+  constructor(private readonly total: number) {}
+
+  /** Wraps a main actor's body so its last step counts it finished. */
+  *track(op: Op<void>): Op<void> {
+    yield* op;
+    this.finished++;
+  }
+
+  /** True once every main actor has finished. */
+  isDone = (): boolean => this.finished === this.total;
+}
+
+/** The daemon bodies: the RCU callback thread and `kworkers` workqueue threads. */
+export function daemonBodies(k: Kernel, done: Completion, actors: readonly Actor[]): Op<void>[] {
+  return actors.map((a) => (a.kind === 'rcu' ? rcuWorker(k, a, done.isDone) : kworker(k, a, done.isDone)));
+}
+
+/**
+ * A tracing program attached for the whole execution: it runs nested on
+ * whichever actor reaches its hook, `times` times at most (every time when
+ * undefined), seeing that actor's task cgroup as current.
+ */
+export function attachTraceActor(
+  k: Kernel,
+  prog: BpfProgram,
+  times: number | undefined,
+  cgroupOf: (actor: Actor) => CgroupId | null,
+): void {
+  let left = times ?? Number.POSITIVE_INFINITY;
+  k.attachHook(hookOf(prog), function* (actor): Op<void> {
+    if (left <= 0) return;
+    left--;
+    const cg = cgroupOf(actor);
+    yield* runProg(k, actor, prog, { currentCgroup: cg, cgroup: cg });
+  });
+}

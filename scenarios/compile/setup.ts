@@ -1,0 +1,128 @@
+/**
+ * Builds the initial kernel state of a scenario: cgroups, maps, loaded and
+ * verified programs, cgroup attachments and tracing hooks. Runs at setup time,
+ * before any scheduled step, on the kernel's setup actor.
+ */
+import { type BpfProgram, isCgroupProgType } from '../../model/bpfProgram.js';
+import { parseProgram } from '../../model/bpfProgramParse.js';
+import { cgroupBpfAttach } from '../../model/cgroupBpf.js';
+import { cgroupStorageMapAlloc } from '../../model/cgroupStorage.js';
+import { cgrpStorageMapCreate } from '../../model/cgrpStorageMap.js';
+import { errnoName, type Result } from '../../model/errno.js';
+import type { CgroupId, Fd, MapId } from '../../model/ids.js';
+import { Kernel, type ModelOptions } from '../../model/kernel.js';
+import { runToCompletion } from '../../model/step.js';
+import { verifyProgram } from '../../model/verifier.js';
+import type { InputError } from '../engine.js';
+import type { ResolvedMap, ResolvedProgram, ResolvedScenarioDef } from '../format/resolvedTypes.js';
+import { sectionOf } from './sections.js';
+
+/** Names of the scenario resolved to model ids. */
+export interface SetupIds {
+  readonly cgroups: ReadonlyMap<string, CgroupId>;
+  /** Userspace's fd of each cgroup directory, opened before the actors start. */
+  readonly cgroupFds: ReadonlyMap<string, Fd>;
+  readonly maps: ReadonlyMap<string, MapId>;
+  readonly programs: ReadonlyMap<string, BpfProgram>;
+}
+
+/** A kernel in its initial state, or the first input error that prevents it. */
+export type SetupResult = { ok: true; k: Kernel; ids: SetupIds } | { ok: false; error: InputError };
+
+/** `options.bugs` names → the model option that restores the pre-fix kernel behaviour. */
+const BUG_OPTIONS: Readonly<Record<string, ModelOptions>> = {
+  'percpu-storage-pointer': { hasCgroupStoragePerCpuPtrBug: true },
+  'tail-call-storage-mismatch': { hasTailCallStorageCookieBug: true },
+  'map-free-unguarded': { isMapFreeBusyGuarded: false },
+  'get-next-key-past-end': { hasCgroupStorageNextKeyBug: true },
+};
+
+/** Model options of a scenario; an unknown or unmodelled bug name is an input error. */
+export function modelOptionsOf(
+  def: ResolvedScenarioDef,
+  era: ModelOptions['era'],
+): ModelOptions | InputError {
+  let o: ModelOptions = {
+    era,
+    cpus: def.cpus,
+    isLockTimeoutPossible: def.options.lockTimeouts,
+    isAllocFailurePossible: def.options.allocFailures,
+  };
+  for (const bug of def.options.bugs) {
+    const extra = BUG_OPTIONS[bug];
+    if (extra === undefined) return { message: `${def.name}: options.bugs: '${bug}' is not modelled` };
+    o = { ...o, ...extra };
+  }
+  return o;
+}
+
+const fail = (message: string): SetupResult => ({ ok: false, error: { message } });
+
+function createMap(k: Kernel, m: ResolvedMap): Result<MapId> {
+  const spinLockSlot = m.spinLock ? 0 : undefined;
+  if (m.type === 'cgrp_storage') {
+    return cgrpStorageMapCreate(k, {
+      name: m.name,
+      valueSize: m.valueSize,
+      ...(m.spinLock ? { spinLockSlot } : {}),
+    });
+  }
+  return cgroupStorageMapAlloc(k, {
+    name: m.name,
+    mapType: m.type,
+    keySize: m.key === 'shared' ? 8 : 16,
+    valueSize: m.valueSize,
+    ...(m.spinLock ? { spinLockSlot } : {}),
+  });
+}
+
+function loadProgram(k: Kernel, p: ResolvedProgram, maps: ReadonlyMap<string, MapId>): BpfProgram | string {
+  const section = sectionOf(p.type, p.attach, p.sleepable);
+  const parsed = parseProgram({ name: p.name, section, insns: p.insns }, { maps: Object.fromEntries(maps) });
+  if (!parsed.ok) {
+    const where = parsed.index < 0 ? `section '${section}'` : `insns[${parsed.index}]`;
+    return `programs.${p.name}: ${where}: ${parsed.message}`;
+  }
+  const verdict = verifyProgram(k, parsed.value);
+  if (!verdict.ok)
+    return `programs.${p.name}: load refused (${errnoName(verdict.errno)}): ${verdict.message}`;
+  return parsed.value;
+}
+
+/** Builds the initial state; `choose` feeds the kernel's data choices. */
+export function setupKernel(
+  def: ResolvedScenarioDef,
+  options: ModelOptions,
+  choose: (n: number) => number,
+): SetupResult {
+  const k = new Kernel(options, choose);
+  const cgroups = new Map<string, CgroupId>();
+  const cgroupFds = new Map<string, Fd>();
+  for (const c of def.cgroups) {
+    const parent = c.parent === undefined ? null : cgroups.get(c.parent)!;
+    const id = k.cgroups.mkdir(parent, c.name, { isV1: c.v1 });
+    cgroups.set(c.name, id);
+    cgroupFds.set(c.name, k.fds.openCgroup(id));
+  }
+  const maps = new Map<string, MapId>();
+  for (const m of def.maps) {
+    const r = createMap(k, m);
+    if (!r.ok) return fail(`${def.name}: maps.${m.name}: map create refused (${errnoName(r.errno)})`);
+    maps.set(m.name, r.value);
+  }
+  const programs = new Map<string, BpfProgram>();
+  for (const p of def.programs) {
+    const prog = loadProgram(k, p, maps);
+    if (typeof prog === 'string') return fail(`${def.name}: ${prog}`);
+    programs.set(p.name, prog);
+  }
+  for (const [i, a] of def.attach.entries()) {
+    const prog = programs.get(a.program)!;
+    const atype = prog.attachType;
+    if (atype === null || !isCgroupProgType(prog.type))
+      return fail(`${def.name}: attach[${i}].program: '${a.program}' is not a cgroup program`);
+    const r = runToCompletion(cgroupBpfAttach(k, k.setupActor, cgroups.get(a.cgroup)!, prog, atype, 2));
+    if (!r.ok) return fail(`${def.name}: attach[${i}]: attach refused (${errnoName(r.errno)})`);
+  }
+  return { ok: true, k, ids: { cgroups, cgroupFds, maps, programs } };
+}

@@ -1,0 +1,116 @@
+/**
+ * A userspace thread's operations, as bpf(2) commands and cgroup/map lifetime
+ * events against the model. Results are recorded by the model as observations.
+ */
+
+import { bpfMapPut } from '../../model/bpfMapPut.js';
+import type { AttachType } from '../../model/bpfProgram.js';
+import { cgroupRmdir } from '../../model/cgroup.js';
+import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroupBpf.js';
+import {
+  cgroupStorageDeleteElem,
+  cgroupStorageGetNextKey,
+  cgroupStorageLookupElem,
+  cgroupStorageUpdateElem,
+} from '../../model/cgroupStorageSyscall.js';
+import {
+  cgrpStorageDeleteElem,
+  cgrpStorageGetNextKey,
+  cgrpStorageLookupElem,
+  cgrpStorageUpdateElem,
+} from '../../model/cgrpStorageSyscall.js';
+import type { MapId } from '../../model/ids.js';
+import type { Actor, Kernel } from '../../model/kernel.js';
+import { BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../../model/localStorage.js';
+import { valueSlots } from '../../model/map.js';
+import { type Op, step } from '../../model/step.js';
+import type { ResolvedUserOp } from '../format/resolvedTypes.js';
+import { modelAttachType } from './sections.js';
+import type { SetupIds } from './setup.js';
+
+const FLAG_BITS: Readonly<Record<string, number>> = {
+  BPF_ANY,
+  BPF_NOEXIST,
+  BPF_EXIST,
+  BPF_F_LOCK,
+};
+
+/** ORs flag names together. */
+export function flagBits(names: readonly string[] | undefined): number {
+  let bits = 0;
+  for (const n of names ?? []) bits |= FLAG_BITS[n] ?? 0;
+  return bits;
+}
+
+/** Pads a user value to the map's slots, as the kernel copies value_size bytes. */
+function fullValue(k: Kernel, map: MapId, value: readonly number[]): number[] {
+  const slots = valueSlots(k.maps.get(map)!.valueSize);
+  return Array.from({ length: slots }, (_, i) => value[i] ?? 0);
+}
+
+/** Runs one operation, discarding its result (the model observes it). */
+export function* runUserOp(
+  k: Kernel,
+  actor: Actor,
+  ids: SetupIds,
+  op: ResolvedUserOp,
+  defaultAttach: (map: string) => AttachType,
+): Op<void> {
+  if (op.op === 'rmdir') {
+    yield* cgroupRmdir(k, actor, ids.cgroups.get(op.cgroup)!);
+    return;
+  }
+  if ('program' in op) {
+    const prog = ids.programs.get(op.program)!;
+    const cg = ids.cgroups.get(op.cgroup)!;
+    const atype = prog.attachType!;
+    if (op.op === 'attach') yield* cgroupBpfAttach(k, actor, cg, prog, atype, 2);
+    else yield* cgroupBpfDetach(k, actor, cg, prog, atype);
+    return;
+  }
+  const map = ids.maps.get(op.map)!;
+  if (op.op === 'close-map') {
+    yield* bpfMapPut(k, actor, map);
+    return;
+  }
+  if (k.maps.get(map)!.type === 'cgrp_storage') yield* runCgrpStorageOp(k, actor, ids, map, op);
+  else {
+    const attach = op.attachType === undefined ? defaultAttach(op.map) : modelAttachType(op.attachType)!;
+    yield* runCgroupStorageOp(k, actor, ids, map, op, attach);
+  }
+}
+
+type MapOp = Exclude<ResolvedUserOp, { op: 'rmdir' | 'close-map' } | { program: string }>;
+
+function* runCgrpStorageOp(k: Kernel, actor: Actor, ids: SetupIds, map: MapId, op: MapOp): Op<void> {
+  if (op.op === 'get-next-key') {
+    yield step(`bpf(BPF_MAP_GET_NEXT_KEY, ${k.maps.get(map)!.name})`);
+    cgrpStorageGetNextKey(k, actor, map);
+    return;
+  }
+  const fd = ids.cgroupFds.get(op.cgroup)!;
+  if (op.op === 'lookup') yield* cgrpStorageLookupElem(k, actor, map, fd, flagBits(op.flags));
+  else if (op.op === 'update')
+    yield* cgrpStorageUpdateElem(k, actor, map, fd, fullValue(k, map, op.value), flagBits(op.flags));
+  else yield* cgrpStorageDeleteElem(k, actor, map, fd);
+}
+
+function* runCgroupStorageOp(
+  k: Kernel,
+  actor: Actor,
+  ids: SetupIds,
+  map: MapId,
+  op: MapOp,
+  attachType: AttachType,
+): Op<void> {
+  if (op.op === 'get-next-key') {
+    const key = op.cgroup === undefined ? null : { cgroupInodeId: ids.cgroups.get(op.cgroup)!, attachType };
+    yield* cgroupStorageGetNextKey(k, actor, map, key);
+    return;
+  }
+  const key = { cgroupInodeId: ids.cgroups.get(op.cgroup)!, attachType };
+  if (op.op === 'lookup') yield* cgroupStorageLookupElem(k, actor, map, key, flagBits(op.flags));
+  else if (op.op === 'update')
+    yield* cgroupStorageUpdateElem(k, actor, map, key, fullValue(k, map, op.value), flagBits(op.flags));
+  else yield* cgroupStorageDeleteElem(k, actor, map, key);
+}

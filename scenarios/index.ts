@@ -1,0 +1,49 @@
+/**
+ * The checker as a library: `createEngine()` for front ends, and the pieces a
+ * vitest user needs to check a scenario and assert on the result.
+ */
+import { runCheck } from './check.js';
+import type { Engine, LoadedScenario, RunOptions } from './engine.js';
+import { catalogueSources, loadScenario, type ScenarioSource } from './load.js';
+import { mergeReports } from './merge.js';
+import { prepareRun } from './prepare.js';
+import { replayTokenReport } from './replayToken.js';
+
+export { assertScenario, type CheckOptions, check } from './api.js';
+export type * from './engine.js';
+export { scenario } from './format/builder.js';
+export type * from './result.js';
+
+interface EngineScenario extends LoadedScenario {
+  readonly source: ScenarioSource;
+}
+
+/** The engine the cli uses: catalogue, loading, checking, replay and merge. */
+export function createEngine(): Engine {
+  return {
+    list: () => catalogueSources().map((s) => s.info),
+    load: (nameOrPath) => {
+      const r = loadScenario(nameOrPath);
+      return r.ok ? { ok: true, value: { info: r.value.info, source: r.value } satisfies EngineScenario } : r;
+    },
+    check: async (scenario, options: RunOptions, hooks) => {
+      const source = (scenario as EngineScenario).source;
+      if (
+        options.shard !== undefined &&
+        options.shard.count > 1 &&
+        !['random', 'pct'].includes(options.strategy)
+      )
+        return {
+          ok: false,
+          error: {
+            message: `--shard: strategy ${options.strategy} cannot be sharded yet; use random or pct`,
+          },
+        };
+      const prepared = prepareRun(source, options.kernel, options.params);
+      if (!prepared.ok) return prepared;
+      return runCheck(prepared.value, options, hooks);
+    },
+    replay: replayTokenReport,
+    merge: mergeReports,
+  };
+}
