@@ -1,13 +1,14 @@
 /**
  * A counterexample trace as text columns: one column per task in the trace,
  * one row per step, the step's label in its task's column and what it
- * changed (the note) on the line below. Cells are cut to fit with `…`.
+ * changed (the note) on the lines below. Long cells wrap inside their column,
+ * so nothing of a label or a note is lost.
  */
 import type { TraceRow } from '../../scenarios/result.js';
 
 /** Width used when stdout is not a terminal. */
-export const DEFAULT_TABLE_WIDTH = 120;
-const MIN_COLUMN = 8;
+export const DEFAULT_TABLE_WIDTH = 160;
+const MIN_COLUMN = 16;
 const GAP = '  ';
 const NOTE_PREFIX = '→ ';
 
@@ -22,6 +23,26 @@ export function fitCell(text: string, width: number): string {
   const chars = Array.from(text);
   if (chars.length <= width) return text.padEnd(width + text.length - chars.length);
   return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+/** Splits `text` into lines of at most `width` characters, breaking after spaces or separators when it can. */
+export function wrapCell(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = Array.from(text);
+  while (rest.length > width) {
+    let cut = width;
+    for (let i = width; i > width / 2; i--) {
+      if (' ,;('.includes(rest[i - 1]!)) {
+        cut = i;
+        break;
+      }
+    }
+    out.push(rest.slice(0, cut).join('').trimEnd());
+    rest = rest.slice(cut);
+    while (rest[0] === ' ') rest = rest.slice(1);
+  }
+  if (rest.length > 0 || out.length === 0) out.push(rest.join(''));
+  return out;
 }
 
 /** Renders the trace as lines (no trailing newlines), at most `width` wide when it can. */
@@ -46,14 +67,16 @@ export function renderTraceTable(trace: readonly TraceRow[], width: number): str
   ];
   for (const row of trace) {
     const at = byTask.get(row.task)!;
-    const cells: string[] = [];
-    cells[at] = row.label;
-    lines.push(line(String(row.index), cells));
-    if (row.note !== '') {
-      const notes: string[] = [];
-      notes[at] = NOTE_PREFIX + row.note;
-      lines.push(line('', notes));
-    }
+    const w = columns[at]!.width;
+    const texts = [
+      ...wrapCell(row.label, w),
+      ...(row.note === '' ? [] : wrapCell(NOTE_PREFIX + row.note, w)),
+    ];
+    texts.forEach((text, i) => {
+      const cells: string[] = [];
+      cells[at] = text;
+      lines.push(line(i === 0 ? String(row.index) : '', cells));
+    });
   }
   return lines;
 }

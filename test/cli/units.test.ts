@@ -12,19 +12,27 @@ import type { TraceRow } from '../../scenarios/result.js';
 import { UAF_TRACE } from './fixtures.js';
 
 describe('trace table', () => {
-  test('cells are cut with … to fit a narrow terminal', () => {
+  test('long cells wrap inside a narrow column; nothing is cut', () => {
+    // 40 columns leave 16 per task column (the minimum)
     expect(renderTraceTable(UAF_TRACE, 40)).toEqual([
-      'step  cpu0        cpu1        rcu',
-      '----  ----------  ----------  ----------',
-      '   0  bpf_cgrp_…',
-      '      → e1 link…',
-      '   1              cgroup_de…',
-      '                  → cg1 dyi…',
-      '   2              bpf_cgrp_…',
-      '                  → e1 unli…',
-      '   3                          rcu_grace…',
-      '                              → e1 freed',
-      '   4  READ_ONCE…',
+      'step  cpu0              cpu1              rcu',
+      '----  ----------------  ----------------  ----------------',
+      '   0  bpf_cgrp_storage',
+      '      _get(cg1)',
+      '      → e1 linked on',
+      '      cg1',
+      '   1                    cgroup_destroy(',
+      '                        cg1)',
+      '                        → cg1 dying',
+      '   2                    bpf_cgrp_storage',
+      '                        _free(cg1)',
+      '                        → e1 unlinked;',
+      '                        call_rcu queued',
+      '   3                                      rcu_grace_period',
+      '                                          ()',
+      '                                          → e1 freed',
+      '   4  READ_ONCE(',
+      '      e1->data)',
     ]);
   });
 
@@ -33,12 +41,15 @@ describe('trace table', () => {
     expect(renderTraceTable(UAF_TRACE, 70)).toEqual([
       'step  cpu0                   cpu1                   rcu',
       '----  ---------------------  ---------------------  ------------------',
-      '   0  bpf_cgrp_storage_get…',
+      '   0  bpf_cgrp_storage_get(',
+      '      cg1)',
       '      → e1 linked on cg1',
       '   1                         cgroup_destroy(cg1)',
       '                             → cg1 dying',
-      '   2                         bpf_cgrp_storage_fre…',
-      '                             → e1 unlinked; call_…',
+      '   2                         bpf_cgrp_storage_free',
+      '                             (cg1)',
+      '                             → e1 unlinked;',
+      '                             call_rcu queued',
       '   3                                                rcu_grace_period()',
       '                                                    → e1 freed',
       '   4  READ_ONCE(e1->data)',
