@@ -7,7 +7,7 @@ import { cgroupStorageMapFree } from './cgroupStorage.js';
 import { cgrpStorageMapFree } from './cgrpStorageMap.js';
 import type { MapId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
-import { type Op, step, wr } from './step.js';
+import { type Op, rel, step, wr } from './step.js';
 
 /**
  * Models bpf_map_put(): programs hold references too, so a scenario drops the
@@ -16,7 +16,7 @@ import { type Op, step, wr } from './step.js';
 export function* bpfMapPut(k: Kernel, actor: Actor, map: MapId): Op<void> {
   const m = k.maps.get(map);
   if (m === undefined) throw new Error(`bpf_map_put: unknown map ${map}`);
-  yield step(`${actor.name}: bpf_map_put(${m.name})`, [wr(m.obj), wr(k.work.obj)]);
+  yield step(`${actor.name}: bpf_map_put(${m.name})`, [wr(m.obj), rel(k.work.obj)]);
   m.refcnt--;
   if (m.refcnt > 0) return;
   k.work.queue(`bpf_map_free_deferred(${m.name})`, (a) =>

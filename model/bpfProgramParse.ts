@@ -59,12 +59,18 @@ const fail = (message: string): never => {
 const ALU_OPS: readonly AluOp[] = ['add', 'sub', 'mul', 'or', 'and', 'lsh', 'rsh'];
 const CMP_JUMPS: readonly JmpCond[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
 
-/** Parses a program's instruction strings; labels (`name:`) are not instructions. */
+/**
+ * Parses a program's instruction strings; labels are not instructions. A label is
+ * a line of its own (`out:`) or a prefix of an instruction (`out: exit 0`).
+ */
 export function parseInsns(lines: readonly string[]): ParseResult<Insn[]> {
   const labels = new Map<string, number>();
   const code: { line: string; index: number }[] = [];
   for (const [index, raw] of lines.entries()) {
-    const line = raw.trim();
+    const trimmed = raw.trim();
+    const prefixed = /^([A-Za-z_][\w.]*):\s+(\S.*)$/.exec(trimmed);
+    const line = prefixed === null ? trimmed : prefixed[2]!;
+    if (prefixed !== null) labels.set(prefixed[1]!, code.length);
     if (line.endsWith(':')) labels.set(line.slice(0, -1), code.length);
     else code.push({ line, index });
   }

@@ -13,7 +13,7 @@ import { asCgroupId, type CgroupId, type ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { queueRcuWork } from './rcuWorker.js';
-import { type Op, rd, step, wr } from './step.js';
+import { type Op, rd, rel, step, wr } from './step.js';
 
 /** Where a cgroup is in its life. invariant: online → offline → freed, never back. */
 export type CgroupState = 'online' | 'offline' | 'freed';
@@ -127,13 +127,13 @@ export function* cgroupGet(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
 
 /** css_put() / cgroup_put(): drops a reference; the last one starts the release. */
 export function* cgroupPut(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
-  yield step(`cgroup_put(${k.cgroups.get(cg).name})`, [wr(k.cgroups.get(cg).obj), wr(k.work.obj)]);
+  yield step(`cgroup_put(${k.cgroups.get(cg).name})`, [wr(k.cgroups.get(cg).obj), rel(k.work.obj)]);
   cgroupPutNow(k, actor, cg);
 }
 
 /**
  * The body of cgroup_put() for code already inside a step that declares
- * wr(cgroup obj) and wr(k.work.obj). At 0 it runs css_release(): queue_work of
+ * wr(cgroup obj) and rel(k.work.obj). At 0 it runs css_release(): queue_work of
  * css_release_work_fn. A live percpu_ref never reaches 0 (checker bug if it does).
  */
 export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
@@ -148,7 +148,7 @@ export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
 /** css_release_work_fn(): under cgroup_mutex, queue_rcu_work(css_free_rwork_fn). */
 function* cssReleaseWorkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), wr(k.rcuObj)]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), rel(k.rcuObj)]);
   // RCU_INIT_POINTER(cgrp->kn->priv, NULL): the fd path already fails on isDying.
   queueRcuWork(k, `css_free_rwork_fn(${c.name})`, (a) => cssFreeRworkFn(k, a, cg));
   yield* lockRelease(k, actor, k.cgroups.mutex);
@@ -159,7 +159,7 @@ function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
   for (const h of k.cgroups.onFree) yield* h(k, actor, cg);
   const parent = c.parent === null ? undefined : k.cgroups.get(c.parent);
-  const parentAccesses = parent === undefined ? [] : [wr(parent.obj), wr(k.work.obj)];
+  const parentAccesses = parent === undefined ? [] : [wr(parent.obj), rel(k.work.obj)];
   yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), ...parentAccesses]);
   if (parent !== undefined) cgroupPutNow(k, actor, parent.id);
   k.memory.free(c.obj, `${actor.name} css_free_rwork_fn`);
@@ -180,7 +180,7 @@ export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0
   if (r.ok) {
     c.state = 'offline'; // CSS_ONLINE cleared, kernfs_remove(): no new lookups by path
     for (const h of k.cgroups.onOffline) yield* h(k, actor, cg);
-    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), wr(k.work.obj)]);
+    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), rel(k.work.obj)]);
     c.isDying = true;
     cgroupPutNow(k, actor, cg);
   }

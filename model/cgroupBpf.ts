@@ -23,7 +23,7 @@ import { type ProgCtx, runProgBody } from './interpreter.js';
 import type { Actor, Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { rcuReadLock, rcuReadUnlock } from './rcuWorker.js';
-import { type Op, rd, step, wr } from './step.js';
+import { type Op, rd, rel, step, wr } from './step.js';
 
 /** Attach flags (include/uapi/linux/bpf.h). */
 export const BPF_F_ALLOW_OVERRIDE = 1;
@@ -210,6 +210,7 @@ function* bpfCgroupStoragesAlloc(
     }
     const storage = bpfCgroupStorageAlloc(k, actor, map);
     if (!storage.ok) {
+      yield step('bpf_cgroup_storages_free', [rel(k.rcuObj)]);
       for (const s of fresh) bpfCgroupStorageFree(k, s, `${actor.name} bpf_cgroup_storages_free`);
       return undefined;
     }
@@ -284,7 +285,7 @@ export function* cgroupBpfOffline(k: Kernel, actor: Actor, cg: CgroupId): Op<voi
     if (c.state !== 'freed' && k.cgroups.ancestors(c.id).includes(cg)) cgroupBpfOf(k, c.id);
   }
   yield* cgroupGet(k, actor, cg);
-  yield step('percpu_ref_kill(&cgrp->bpf.refcnt)', [wr(k.cgroups.get(cg).obj), wr(k.work.obj)]);
+  yield step('percpu_ref_kill(&cgrp->bpf.refcnt)', [wr(k.cgroups.get(cg).obj), rel(k.work.obj)]);
   cgroupBpfPut(k, cg);
 }
 
@@ -302,7 +303,7 @@ function cgroupBpfPut(k: Kernel, cg: CgroupId): void {
  */
 export function* cgroupBpfRelease(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const bpf = cgroupBpfOf(k, cg);
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(k.cgroups.get(cg).obj), wr(k.work.obj)]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(k.cgroups.get(cg).obj), rel(k.work.obj)]);
   bpf.progs.clear();
   bpf.flags.clear();
   bpf.effective.clear();
@@ -313,7 +314,7 @@ export function* cgroupBpfRelease(k: Kernel, actor: Actor, cg: CgroupId): Op<voi
   }
   const [, ...ancestors] = k.cgroups.ancestors(cg);
   yield* lockRelease(k, actor, k.cgroups.mutex, [
-    wr(k.work.obj),
+    rel(k.work.obj),
     ...ancestors.map((p) => wr(k.cgroups.get(p).obj)),
   ]);
   for (const p of ancestors) cgroupBpfPut(k, p);

@@ -7,7 +7,7 @@
 import { hasBusyCounter } from './era.js';
 import { EBUSY, EINVAL, ENOENT } from './errno.js';
 import type { CgroupId, MapId, ObjId } from './ids.js';
-import type { Actor, Kernel } from './kernel.js';
+import { type Actor, fireHook, type Kernel } from './kernel.js';
 import {
   BPF_NOEXIST,
   bpfSelemUnlinkE3,
@@ -19,7 +19,7 @@ import { busyLock, busyTrylock, busyUnlock } from './localStorageLock.js';
 import type { LocalStorageMap } from './localStorageState.js';
 import { bpfLocalStorageDestroy } from './localStorageTeardown.js';
 import { bpfLocalStorageUpdate } from './localStorageUpdate.js';
-import { type Op, rd, step, wr } from './step.js';
+import { type Op, rd, rel, step } from './step.js';
 
 /** BPF_LOCAL_STORAGE_GET_F_CREATE (include/uapi/linux/bpf.h). */
 export const BPF_LOCAL_STORAGE_GET_F_CREATE = 1;
@@ -53,7 +53,8 @@ export function* afterFirstStep<T>(op: Op<T>, atStart: () => void): Op<T> {
  * never an errno. Bad flags or a NULL cgroup → null; E1: busy counter held → null;
  * else lookup (cache, list), and on a miss with F_CREATE on a live cgroup,
  * bpf_local_storage_update(BPF_NOEXIST); any error → null. E2: a busy lookup
- * neither fills the cache nor creates. Records a 'helper' observation.
+ * neither fills the cache nor creates. hasCreateOnDyingBug skips the dying
+ * check. Records a 'helper' observation.
  */
 export function* cgrpStorageGet(
   k: Kernel,
@@ -64,9 +65,12 @@ export function* cgrpStorageGet(
   flags: number,
 ): Op<ObjId | null> {
   let existedBefore = false;
+  let begin = 0;
   const atStart = (): void => {
     existedBefore = cg !== null && isElemLinked(k, map, cg);
+    begin = k.observations.length;
   };
+  const isNested = actor.hookDepth > 0;
   const ret = yield* afterFirstStep(bpfCgrpStorageGet(k, actor, smapOf(k, map), cg, value, flags), atStart);
   k.observe({
     kind: 'helper',
@@ -77,6 +81,8 @@ export function* cgrpStorageGet(
     flags,
     ret,
     existedBefore,
+    begin,
+    isNested,
   });
   return ret;
 }
@@ -110,9 +116,14 @@ function* lookupOrCreate(
   const found = yield* cgroupStorageLookup(k, actor, smap, cg, isNotBusy);
   if (found !== null || (flags & BPF_LOCAL_STORAGE_GET_F_CREATE) === 0 || !isNotBusy) return found;
   const c = k.cgroups.get(cg);
-  yield step(`percpu_ref_is_dying(&${c.name}->self.refcnt)`, [rd(c.obj)]);
-  if (c.isDying) return null; // only allocate new storage when the cgroup is refcounted
-  const r = yield* bpfLocalStorageUpdate(k, actor, smap, cg, value, BPF_NOEXIST);
+  const isGuarded = !k.options.hasCreateOnDyingBug;
+  yield step(isGuarded ? `percpu_ref_is_dying(&${c.name}->self.refcnt)` : 'create (no dying check)', [
+    rd(c.obj),
+  ]);
+  const sawDying = c.isDying;
+  if (sawDying && isGuarded) return null; // only allocate new storage when the cgroup is refcounted
+  const origin = { path: 'helper', sawDying } as const;
+  const r = yield* bpfLocalStorageUpdate(k, actor, smap, cg, value, BPF_NOEXIST, origin);
   return r.ok ? r.value : null;
 }
 
@@ -178,11 +189,12 @@ export function* cgroupStorageDelete(
 /**
  * Models bpf_cgrp_storage_free(cgroup), called from css_free_rwork_fn: under
  * rcu_read_lock, destroy the cgroup's owner storage if it has one (E1/E2 holding
- * this CPU's busy counter). Registered in k.cgroups.onFree by the first map create.
+ * this CPU's busy counter), then fexit programs run with the cgroup as argument.
+ * Registered in k.cgroups.onFree by the first map create.
  */
 export function* bpfCgrpStorageFree(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield step(`rcu_read_lock; rcu_dereference(${c.name}->bpf_cgrp_storage)`, [rd(c.obj), wr(k.rcuObj)]);
+  yield step(`rcu_read_lock; rcu_dereference(${c.name}->bpf_cgrp_storage)`, [rd(c.obj), rel(k.rcuObj)]);
   k.rcu.readLock(actor.id);
   k.memory.use(c.obj, `${actor.name} bpf_cgrp_storage_free`);
   const sid = c.bpfCgrpStorage;
@@ -191,6 +203,8 @@ export function* bpfCgrpStorageFree(k: Kernel, actor: Actor, cg: CgroupId): Op<v
     yield* bpfLocalStorageDestroy(k, actor, k.localStorages.storage(sid));
     if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
   }
-  yield step('rcu_read_unlock', [wr(k.rcuObj)]);
+  yield step('rcu_read_unlock', [rel(k.rcuObj)]);
   k.rcu.readUnlock(actor.id);
+  // fexit programs see the cgroup it was called for (historical bug 7 needs this).
+  yield* fireHook(k, 'fexit/bpf_cgrp_storage_free', actor, { cgroup: cg });
 }

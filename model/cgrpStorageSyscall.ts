@@ -18,7 +18,7 @@ import { busyLock, busyUnlock } from './localStorageLock.js';
 import type { LocalStorageMap } from './localStorageState.js';
 import { bpfLocalStorageUpdate } from './localStorageUpdate.js';
 import { lockAcquire, lockRelease } from './locks.js';
-import { type Access, type Op, rd, step, wr } from './step.js';
+import { type Access, type Op, rd, rel, step, wr } from './step.js';
 
 /** What a command saw of its cgroup, for its observation. */
 interface Seen {
@@ -57,7 +57,7 @@ function observeSyscall<T>(
 function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op<Result<CgroupId>> {
   const cgOfFd = k.fds.cgroupOf(fd);
   const accesses: Access[] = cgOfFd === undefined ? [] : [wr(k.cgroups.get(cgOfFd).obj)];
-  yield step('rcu_read_lock; cgroup_get_from_fd', [wr(k.rcuObj), ...accesses]);
+  yield step('rcu_read_lock; cgroup_get_from_fd', [rel(k.rcuObj), ...accesses]);
   const r = cgroupGetFromFd(k, fd);
   if (!r.ok) return r;
   seen.cg = r.value;
@@ -68,7 +68,7 @@ function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op
 
 /** The accesses of cgroup_put (and, with `tail`, what follows it in the same step). */
 function putAccesses(k: Kernel, cg: CgroupId, tail: readonly Access[]): Access[] {
-  return [wr(k.cgroups.get(cg).obj), wr(k.work.obj), ...tail];
+  return [wr(k.cgroups.get(cg).obj), rel(k.work.obj), ...tail];
 }
 
 /**
@@ -104,7 +104,7 @@ function* bpfMapLookupElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const found = yield* cgroupStorageLookup(k, actor, smap, cg.value, true);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  const tail = found === null ? [wr(k.rcuObj)] : isLocked ? [] : [rd(found), wr(k.rcuObj)];
+  const tail = found === null ? [rel(k.rcuObj)] : isLocked ? [] : [rd(found), rel(k.rcuObj)];
   yield step('cgroup_put', putAccesses(k, cg.value, tail));
   cgroupPutNow(k, actor, cg.value);
   if (found === null) {
@@ -114,7 +114,7 @@ function* bpfMapLookupElem(
   const spinLock = k.localStorages.selem(found).spinLock;
   if (isLocked) yield* lockAcquire(k, actor, spinLock!, [rd(found)]);
   const out = copyValueOut(k, actor, smap, found);
-  if (isLocked) yield* lockRelease(k, actor, spinLock!, [wr(k.rcuObj)]);
+  if (isLocked) yield* lockRelease(k, actor, spinLock!, [rel(k.rcuObj)]);
   k.rcu.readUnlock(actor.id);
   return ok(out);
 }
@@ -162,7 +162,7 @@ function* bpfMapUpdateElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const r = yield* bpfLocalStorageUpdate(k, actor, smap, cg.value, value, flags);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [wr(k.rcuObj)]));
+  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rel(k.rcuObj)]));
   cgroupPutNow(k, actor, cg.value);
   k.rcu.readUnlock(actor.id);
   return r.ok ? OK0 : r;
@@ -188,7 +188,7 @@ function* bpfMapDeleteElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const ret = yield* cgroupStorageDelete(k, actor, smap, cg.value);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [wr(k.rcuObj)]));
+  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rel(k.rcuObj)]));
   cgroupPutNow(k, actor, cg.value);
   k.rcu.readUnlock(actor.id);
   return ret === 0 ? OK0 : err(-ret as Errno);

@@ -178,6 +178,7 @@ function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
     slot: at.slot,
     atomic: isAtomic,
     ...(delta === undefined ? {} : { delta }),
+    ...(data === undefined ? {} : { value: data[at.slot]! }),
   });
   return undefined;
 }

@@ -23,7 +23,7 @@ import { Memory } from './memory.js';
 import type { Observation } from './observation.js';
 import { Rcu } from './rcu.js';
 import { WorkQueue } from './rcuWorker.js';
-import type { Op } from './step.js';
+import type { Op, Step } from './step.js';
 
 /** Model options: everything that changes kernel behaviour. */
 export interface ModelOptions {
@@ -66,6 +66,22 @@ export interface ModelOptions {
    * calls bpf_cgrp_storage_get() self-deadlocks on the owner lock. @defaultValue true
    */
   isMapFreeBusyGuarded?: boolean;
+  /**
+   * bpf_cgrp_storage_get() without the percpu_ref_is_dying(&cgroup->self.refcnt) guard
+   * of the 6.2 design ("bpf: Implement cgroup storage available to non-cgroup-attached
+   * bpf progs", kernel/bpf/bpf_cgrp_storage.c): a program
+   * running after bpf_cgrp_storage_free() can create storage that nothing frees.
+   * @defaultValue false
+   */
+  hasCreateOnDyingBug?: boolean;
+  /**
+   * E3 before the SELEM_*_UNLINKED handshake (5d800f87d0a5, 0be08389c7f2):
+   * bpf_local_storage_destroy() and bpf_local_storage_map_free() use the failable
+   * unlink helpers and give up on a side whose rqspinlock failed (the WARN_ON_ONCE
+   * handling of the RFC series), so a lock timeout leaves an element half-unlinked:
+   * freed while still in a bucket, or left behind by map_free. @defaultValue false
+   */
+  hasUnlinkWithoutHandshakeBug?: boolean;
 }
 
 /** ModelOptions with every field set. */
@@ -78,6 +94,8 @@ export interface ResolvedModelOptions {
   readonly hasTailCallStorageCookieBug: boolean;
   readonly hasCgroupStorageNextKeyBug: boolean;
   readonly isMapFreeBusyGuarded: boolean;
+  readonly hasCreateOnDyingBug: boolean;
+  readonly hasUnlinkWithoutHandshakeBug: boolean;
 }
 
 export const DEFAULT_ERA: KernelEra = 'E1';
@@ -99,6 +117,8 @@ export function resolveModelOptions(o: ModelOptions = {}): ResolvedModelOptions 
     hasTailCallStorageCookieBug: o.hasTailCallStorageCookieBug ?? false,
     hasCgroupStorageNextKeyBug: o.hasCgroupStorageNextKeyBug ?? false,
     isMapFreeBusyGuarded: o.isMapFreeBusyGuarded ?? true,
+    hasCreateOnDyingBug: o.hasCreateOnDyingBug ?? false,
+    hasUnlinkWithoutHandshakeBug: o.hasUnlinkWithoutHandshakeBug ?? false,
   };
 }
 
@@ -116,6 +136,8 @@ export interface Actor {
   seq: number;
   /** Nesting depth of BPF programs running on this actor (0 outside programs). */
   progDepth: number;
+  /** Nesting depth of hooks fired on this actor (fireHook): >0 inside a program run from kernel code. */
+  hookDepth: number;
 }
 
 /** Per-CPU state. */
@@ -127,8 +149,13 @@ export interface CpuState {
   readonly busyObj: ObjId;
 }
 
+/** The hooked function's arguments a tracing program may read, e.g. `struct cgroup *` (ctx). */
+export interface HookArgs {
+  readonly cgroup?: CgroupId;
+}
+
 /** A handler run when a hook fires: a tracing program attached there, nested on the same actor. */
-export type HookHandler = (actor: Actor) => Op<void>;
+export type HookHandler = (actor: Actor, args: HookArgs) => Op<void>;
 
 /** Ids per actor: actor a's n-th object is a * ACTOR_ID_STRIDE + n. */
 const ACTOR_ID_STRIDE = 1_000_000;
@@ -178,6 +205,26 @@ export class Kernel {
     this.work = new WorkQueue(this.allocObjId(this.setupActor));
     this.cgroups = new Cgroups(this);
     this.fds = new Fds(this);
+    this.rcu.onQueue = (label) => this.checkDeclared(this.rcuObj, `call_rcu(${label})`);
+    this.work.onQueue = (label) => this.checkDeclared(this.work.obj, `queue_work(${label})`);
+  }
+
+  /**
+   * The step running now, set by whoever runs actors step by step (undefined
+   * during setup and fixed-order runs, where nothing interleaves).
+   */
+  runningStep: Step | undefined = undefined;
+
+  /**
+   * A step that enables another actor (queues an RCU callback or work) must
+   * declare a write of what that actor waits on, or partial-order reduction
+   * would miss the dependency: checked here, at the moment it happens.
+   */
+  checkDeclared(obj: ObjId, what: string): void {
+    const s = this.runningStep;
+    if (s === undefined) return;
+    for (const a of s.accesses) if (a.obj === obj && (a.kind === 'write' || a.kind === 'release')) return;
+    throw new Error(`model bug: step '${s.label}' does ${what} without declaring a write of object ${obj}`);
   }
 
   get era(): KernelEra {
@@ -193,7 +240,15 @@ export class Kernel {
   addActor(name: string, kind: ActorKind, cpu: CpuNo): Actor {
     if (cpu < 0 || cpu >= Math.max(1, this.options.cpus))
       throw new Error(`actor ${name}: cpu ${cpu} out of range`);
-    const actor: Actor = { id: asActorId(this.actors.length), name, kind, cpu, seq: 0, progDepth: 0 };
+    const actor: Actor = {
+      id: asActorId(this.actors.length),
+      name,
+      kind,
+      cpu,
+      seq: 0,
+      progDepth: 0,
+      hookDepth: 0,
+    };
     this.actors.push(actor);
     return actor;
   }
@@ -221,11 +276,14 @@ export class Kernel {
 
 /**
  * Fires a hook point inside a kernel function: every program attached there
- * runs to completion, nested on the same actor (fentry, tp_btf). Models the
- * trampoline call of a tracing program (kernel/bpf/trampoline.c).
+ * runs to completion, nested on the same actor (fentry, fexit, tp_btf), seeing
+ * the function's `args`. Models the trampoline call of a tracing program
+ * (kernel/bpf/trampoline.c); actor.hookDepth counts the nesting meanwhile.
  */
-export function* fireHook(k: Kernel, hook: string, actor: Actor): Op<void> {
+export function* fireHook(k: Kernel, hook: string, actor: Actor, args: HookArgs = {}): Op<void> {
   const handlers = k.hooks.get(hook);
   if (handlers === undefined) return;
-  for (const h of handlers) yield* h(actor);
+  actor.hookDepth++;
+  for (const h of handlers) yield* h(actor, args);
+  actor.hookDepth--;
 }

@@ -5,7 +5,7 @@
  */
 import { EDEADLK, type Errno, ETIMEDOUT, err, OK0, type Result } from './errno.js';
 import type { ObjId } from './ids.js';
-import { type Actor, fireHook, type Kernel } from './kernel.js';
+import { type Actor, fireHook, type HookArgs, type Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { type Access, acq, type Op, step, wr } from './step.js';
 
@@ -84,12 +84,18 @@ export function* busyUnlock(k: Kernel, actor: Actor): Op<void> {
 
 /**
  * A traceable function entered mid-operation: programs attached at `hook` run
- * nested on this actor; then a fresh step declares `resume`, the accesses of the
+ * nested on this actor, seeing `args`; then a fresh step declares `resume`, the accesses of the
  * code that follows. Without attached programs it costs no step.
  */
-export function* hookPoint(k: Kernel, actor: Actor, hook: string, resume: readonly Access[]): Op<void> {
+export function* hookPoint(
+  k: Kernel,
+  actor: Actor,
+  hook: string,
+  resume: readonly Access[],
+  args: HookArgs = {},
+): Op<void> {
   if ((k.hooks.get(hook)?.length ?? 0) === 0) return;
-  yield* fireHook(k, hook, actor);
+  yield* fireHook(k, hook, actor, args);
   yield step(`return from ${hook}`, resume);
 }
 

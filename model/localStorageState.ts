@@ -75,6 +75,8 @@ export interface Selem {
   bucket: number;
   /** SELEM_* bits. */
   state: number;
+  /** E3 bpf_selem_unlink_nofail calls running on it now (bookkeeping: its half-unlink is intended). */
+  nofailInFlight: number;
   /** The value's struct bpf_spin_lock, when the map's BTF has one. */
   readonly spinLock: ObjId | null;
 }

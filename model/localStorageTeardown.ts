@@ -4,13 +4,15 @@
  * reuse_now=true (plain RCU). In E1/E2 they serialise through linked checks
  * under the locks; in E3 both go through bpf_selem_unlink_nofail, whose
  * SELEM_*_UNLINKED bits decide which side frees an element it could not fully
- * unlink, and owner_refcnt keeps the owner alive while map_free uses it.
+ * unlink, and owner_refcnt keeps the owner alive while map_free uses it;
+ * hasUnlinkWithoutHandshakeBug models the E3 teardown before that handshake.
  */
 import type { Actor, Kernel } from './kernel.js';
 import {
   bpfLocalStorageFree,
   bpfSelemFree,
   bpfSelemFreeList,
+  bpfSelemUnlinkE3,
   bpfSelemUnlinkE12,
   bpfSelemUnlinkStorageNolock,
   ownerObjOf,
@@ -31,7 +33,7 @@ import {
 } from './localStorageState.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { rcuBarrier, synchronizeRcu } from './rcuWorker.js';
-import { type Op, rd, step, wr } from './step.js';
+import { type Op, rd, rel, step, wr } from './step.js';
 
 /**
  * Models bpf_local_storage_destroy(): unlink and free every element of a dying
@@ -39,6 +41,10 @@ import { type Op, rd, step, wr } from './step.js';
  * E3: bpf_selem_unlink_nofail per element, then wait for owner_refcnt to reach 0.
  */
 export function* bpfLocalStorageDestroy(k: Kernel, actor: Actor, s: LocalStorage): Op<void> {
+  if (k.era === 'E3' && k.options.hasUnlinkWithoutHandshakeBug) {
+    yield* destroyWithoutHandshake(k, actor, s);
+    return;
+  }
   if (k.era === 'E3') {
     yield step('hlist_for_each_entry_rcu(&local_storage->list)', [rd(s.obj)]);
     for (const id of [...s.list]) yield* bpfSelemUnlinkNofail(k, actor, k.localStorages.selem(id), null);
@@ -65,7 +71,7 @@ export function* bpfLocalStorageDestroy(k: Kernel, actor: Actor, s: LocalStorage
     }
     isFreeStorage = yield* bpfSelemUnlinkStorageNolock(k, actor, s, sel, freeList);
   }
-  yield* lockRelease(k, actor, s.lock, [wr(k.rcuObj)]);
+  yield* lockRelease(k, actor, s.lock, [rel(k.rcuObj)]);
   bpfSelemFreeList(k, actor, freeList, true);
   if (isFreeStorage) bpfLocalStorageFree(k, actor, s, true);
 }
@@ -81,6 +87,7 @@ export function* bpfSelemUnlinkNofail(k: Kernel, actor: Actor, sel: Selem, bucke
   const home = k.localStorages.storage(sel.home!);
   yield step('bpf_selem_unlink_nofail', [rd(sel.obj), rd(home.obj)]);
   k.memory.use(sel.obj, `${actor.name} bpf_selem_unlink_nofail`);
+  sel.nofailInFlight++;
   const smapId = sel.smap;
   const sid = sel.storage;
   let unlinked = 0;
@@ -107,7 +114,8 @@ export function* bpfSelemUnlinkNofail(k: Kernel, actor: Actor, sel: Selem, bucke
     if (r.ok) yield* storageUnlock(k, actor, s.lock, [wr(s.obj)]);
     if (r.ok || !isMapFree) sel.storage = null;
   }
-  yield step('bpf_selem_unlink_nofail: free', [wr(home.obj), wr(k.rcuObj)]);
+  yield step('bpf_selem_unlink_nofail: free', [wr(home.obj), rel(k.rcuObj)]);
+  sel.nofailInFlight--;
   if (unlinked !== 2) sel.state |= isMapFree ? SELEM_MAP_UNLINKED : SELEM_STORAGE_UNLINKED;
   if (unlinked === 2 || sel.state === SELEM_UNLINKED) {
     if (unlinked !== 2) sel.state = SELEM_TOFREE;
@@ -132,14 +140,16 @@ export function* bpfLocalStorageMapFree(
   yield* synchronizeRcu(k, actor);
   for (let i = 0; i < smap.buckets.length; i++) {
     const b = smap.buckets[i]!;
-    yield step(`rcu_read_lock; walk bucket ${i}`, [wr(k.rcuObj), rd(b.obj)]);
+    yield step(`rcu_read_lock; walk bucket ${i}`, [rel(k.rcuObj), rd(b.obj)]);
     k.rcu.readLock(actor.id);
-    if (k.era === 'E3') {
+    if (k.era === 'E3' && k.options.hasUnlinkWithoutHandshakeBug) {
+      yield* unlinkBucketWithoutHandshake(k, actor, b);
+    } else if (k.era === 'E3') {
       for (const id of [...b.list]) yield* bpfSelemUnlinkNofail(k, actor, k.localStorages.selem(id), i);
     } else {
       yield* unlinkBucketE12(k, actor, b, isBusyGuarded);
     }
-    yield step('rcu_read_unlock', [wr(k.rcuObj)]);
+    yield step('rcu_read_unlock', [rel(k.rcuObj)]);
     k.rcu.readUnlock(actor.id);
   }
   yield* synchronizeRcu(k, actor);
@@ -160,8 +170,47 @@ function* unlinkBucketE12(k: Kernel, actor: Actor, b: Bucket, isBusyGuarded: boo
     if (isBusyGuarded) yield* busyLock(k, actor);
     yield* bpfSelemUnlinkE12(k, actor, sel, true);
     if (isBusyGuarded) yield* busyUnlock(k, actor);
-    yield step('cond_resched_rcu; hlist_first_rcu(&b->list)', [wr(k.rcuObj), rd(b.obj)]);
+    yield step('cond_resched_rcu; hlist_first_rcu(&b->list)', [rel(k.rcuObj), rd(b.obj)]);
     k.rcu.readUnlock(actor.id);
     k.rcu.readLock(actor.id);
   }
+}
+
+/**
+ * E3 destroy before the handshake (hasUnlinkWithoutHandshakeBug, pre-5d800f87d0a5):
+ * the owner lock, then per element bpf_selem_unlink_map() under its bucket lock and
+ * the owner-list unlink. A failed rqspinlock is only warned about (WARN_ON_ONCE, the
+ * RFC series' handling that Alexei Starovoitov objected to and the
+ * bpf_selem_unlink_nofail() handshake replaced): a failed owner lock leaks the whole
+ * storage; a failed bucket lock frees an element that is still in its bucket.
+ */
+function* destroyWithoutHandshake(k: Kernel, actor: Actor, s: LocalStorage): Op<void> {
+  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), wr(ownerObjOf(k, s))]);
+  s.ownerRefcnt--; // no owner_refcnt before the fix: nothing pins the owner, nothing to wait for
+  if (!r.ok) return;
+  const freeList: Selem[] = [];
+  let isFreeStorage = false;
+  for (const id of [...s.list]) {
+    const sel = k.localStorages.selem(id);
+    const b = smapOf(k, sel.map).buckets[sel.bucket]!;
+    const rb = yield* storageLock(k, actor, b.lock, [wr(b.obj), wr(s.obj), wr(ownerObjOf(k, s))]);
+    if (rb.ok) {
+      if (sel.isInMap) unlinkMapNolock(b, sel);
+      yield* storageUnlock(k, actor, b.lock, [wr(s.obj), wr(ownerObjOf(k, s))]);
+    }
+    isFreeStorage = yield* bpfSelemUnlinkStorageNolock(k, actor, s, sel, freeList);
+  }
+  yield* storageUnlock(k, actor, s.lock, [rel(k.rcuObj)]);
+  bpfSelemFreeList(k, actor, freeList, true);
+  if (isFreeStorage) bpfLocalStorageFree(k, actor, s, true);
+}
+
+/**
+ * E3 map_free of one bucket before the handshake: bpf_selem_unlink() (owner lock,
+ * then bucket lock) on each element; an element whose unlink failed (warned about)
+ * stays linked, and one that destroy already took off its owner list is skipped by
+ * the lockless selem_linked_to_storage check and stays in the bucket.
+ */
+function* unlinkBucketWithoutHandshake(k: Kernel, actor: Actor, b: Bucket): Op<void> {
+  for (const id of [...b.list]) yield* bpfSelemUnlinkE3(k, actor, k.localStorages.selem(id));
 }

@@ -35,14 +35,38 @@ import {
   type Selem,
 } from './localStorageState.js';
 import { lockAcquire, lockRelease } from './locks.js';
-import { type Op, rd, step, wr } from './step.js';
+import { type Op, rd, rel, step, wr } from './step.js';
+
+/** Who asks bpf_local_storage_update() for a new element, for its 'selem-create' observation. */
+export interface CreateOrigin {
+  readonly path: 'helper' | 'syscall';
+  /** What the helper's percpu_ref_is_dying() check read; null for the syscall path. */
+  readonly sawDying: boolean | null;
+}
+
+const SYSCALL_ORIGIN: CreateOrigin = { path: 'syscall', sawDying: null };
+
+/** Records that `sel` is published on its owner's list, replacing `old` (or creating). */
+function observeCreate(k: Kernel, actor: Actor, sel: Selem, old: ObjId | null, origin: CreateOrigin): void {
+  k.observe({
+    kind: 'selem-create',
+    actor: actor.id,
+    obj: sel.obj,
+    map: sel.map,
+    cgroup: sel.cgroup,
+    value: [...(k.memory.get(sel.obj).data ?? [])],
+    replaces: old,
+    ...origin,
+  });
+}
 
 /**
  * Models bpf_local_storage_update(owner, smap, value, map_flags): bad flags →
  * -EINVAL; the first element creates the owner storage; otherwise, under the owner
  * lock, NOEXIST/EXIST are checked, F_LOCK copies in place, and anything else links
  * a new element at the head of both lists and unlinks the old one (freed after an
- * RCU-tasks-trace grace period). A hook point at entry.
+ * RCU-tasks-trace grace period). A hook point at entry. A new element is recorded
+ * as a 'selem-create' observation naming `origin`.
  */
 export function* bpfLocalStorageUpdate(
   k: Kernel,
@@ -51,6 +75,7 @@ export function* bpfLocalStorageUpdate(
   cg: CgroupId,
   value: readonly number[] | undefined,
   mapFlags: number,
+  origin: CreateOrigin = SYSCALL_ORIGIN,
 ): Op<Result<ObjId>> {
   yield* fireHook(k, 'fentry/bpf_local_storage_update', actor);
   const isLock = (mapFlags & BPF_F_LOCK) !== 0;
@@ -63,7 +88,8 @@ export function* bpfLocalStorageUpdate(
     yield step('hlist_empty(&local_storage->list)', [rd(s.obj)]);
     k.memory.use(s.obj, `${actor.name} bpf_local_storage_update`);
   }
-  if (s === null || s.list.length === 0) return yield* updateFirst(k, actor, smap, cg, value, mapFlags);
+  if (s === null || s.list.length === 0)
+    return yield* updateFirst(k, actor, smap, cg, value, mapFlags, origin);
   if (isLock && (mapFlags & BPF_NOEXIST) === 0) {
     // Hoping to find an element to update in place without the owner lock.
     const old = yield* bpfLocalStorageLookup(k, actor, s, smap, false);
@@ -74,7 +100,7 @@ export function* bpfLocalStorageUpdate(
       return ok(old);
     }
   }
-  return yield* updateLocked(k, actor, smap, s, cg, value, mapFlags);
+  return yield* updateLocked(k, actor, smap, s, cg, value, mapFlags, origin);
 }
 
 /** copy_map_value_locked(): copies `value` into the element under its bpf_spin_lock. */
@@ -100,6 +126,7 @@ function* updateFirst(
   cg: CgroupId,
   value: readonly number[] | undefined,
   mapFlags: number,
+  origin: CreateOrigin,
 ): Op<Result<ObjId>> {
   const e = checkFlags(null, mapFlags);
   if (e !== 0) return err(e);
@@ -107,8 +134,11 @@ function* updateFirst(
   if (sel === null) return err(ENOMEM);
   const s = isAllocFailing(k) ? null : allocStorage(k, actor, cg);
   const r: Result<0> = s === null ? err(ENOMEM) : yield* publishStorage(k, actor, smap, cg, s, sel);
-  if (r.ok) return ok(sel.obj);
-  yield step('bpf_local_storage_alloc: uncharge', [wr(k.rcuObj)]);
+  if (r.ok) {
+    observeCreate(k, actor, sel, null, origin);
+    return ok(sel.obj);
+  }
+  yield step('bpf_local_storage_alloc: uncharge', [rel(k.rcuObj)]);
   if (s !== null) bpfLocalStorageFree(k, actor, s, true);
   bpfSelemFree(k, actor, sel, true);
   return r;
@@ -178,17 +208,18 @@ function* updateLocked(
   cg: CgroupId,
   value: readonly number[] | undefined,
   mapFlags: number,
+  origin: CreateOrigin,
 ): Op<Result<ObjId>> {
   const sel = bpfSelemAlloc(k, actor, smap, cg, value);
   if (sel === null) return err(ENOMEM);
-  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), wr(k.rcuObj)]);
+  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), rel(k.rcuObj)]);
   if (!r.ok) {
     bpfSelemFree(k, actor, sel, true);
     return r;
   }
   const freeList: Selem[] = [];
-  const res = yield* updateUnderLock(k, actor, smap, s, sel, value, mapFlags, freeList);
-  yield* storageUnlock(k, actor, s.lock, [wr(k.rcuObj)]);
+  const res = yield* updateUnderLock(k, actor, smap, s, sel, value, mapFlags, freeList, origin);
+  yield* storageUnlock(k, actor, s.lock, [rel(k.rcuObj)]);
   bpfSelemFreeList(k, actor, freeList, false);
   if (!res.ok || res.value !== sel.obj) bpfSelemFree(k, actor, sel, true);
   return res;
@@ -203,6 +234,7 @@ function* updateUnderLock(
   value: readonly number[] | undefined,
   mapFlags: number,
   freeList: Selem[],
+  origin: CreateOrigin,
 ): Op<Result<ObjId>> {
   // A parallel delete emptied the list: "return instead of retry".
   if (s.list.length === 0) return err(EAGAIN);
@@ -222,7 +254,9 @@ function* updateUnderLock(
     old === null ? null : k.localStorages.selem(old),
     freeList,
   );
-  return r.ok ? ok(sel.obj) : r;
+  if (!r.ok) return r;
+  observeCreate(k, actor, sel, old, origin);
+  return ok(sel.obj);
 }
 
 /**

@@ -18,6 +18,10 @@ export type Observation =
       readonly ret: ObjId | null | number;
       /** Whether an element for (map, cgroup) was linked when the helper began. */
       readonly existedBefore: boolean;
+      /** k.observations.length when the helper began: what happened during the call follows it. */
+      readonly begin?: number;
+      /** Called from a program fired by a hook inside kernel code (actor.hookDepth > 0). */
+      readonly isNested?: boolean;
     }
   /** A bpf(2) command returned. */
   | {
@@ -42,6 +46,8 @@ export type Observation =
       readonly atomic: boolean;
       /** The increment, for adds; undefined for plain stores. */
       readonly delta?: number;
+      /** The slot's value after the write, when the slot exists. */
+      readonly value?: number;
     }
   /** A cgroup rmdir returned (cgroup_rmdir, kernel/cgroup/cgroup.c): 0 or a negative errno. */
   | { readonly kind: 'rmdir'; readonly actor: ActorId; readonly cgroup: CgroupId; readonly ret: number }
@@ -49,6 +55,27 @@ export type Observation =
   | { readonly kind: 'cgroup-free'; readonly actor: ActorId; readonly cgroup: CgroupId }
   /** A storage map's map_free finished (bpf_local_storage_map_free). */
   | { readonly kind: 'map-free'; readonly actor: ActorId; readonly map: MapId }
+  /**
+   * A new local-storage element was published on its owner's list by
+   * bpf_local_storage_update() (bpf_local_storage_alloc or the replace path).
+   */
+  | {
+      readonly kind: 'selem-create';
+      readonly actor: ActorId;
+      readonly obj: ObjId;
+      readonly map: MapId;
+      readonly cgroup: CgroupId;
+      /** Its initial value (zeroes or the copied initial value). */
+      readonly value: readonly number[];
+      /** The element it replaced (BPF_ANY / BPF_EXIST update), or null for a creation. */
+      readonly replaces: ObjId | null;
+      /**
+       * What bpf_cgrp_storage_get()'s percpu_ref_is_dying() check read (or, with
+       * hasCreateOnDyingBug, would have read); null for the syscall path, which has none.
+       */
+      readonly sawDying: boolean | null;
+      readonly path: 'helper' | 'syscall';
+    }
   /** A local-storage element left its owner's list (hlist_del_init_rcu(&selem->snode)). */
   | {
       readonly kind: 'selem-unlink';

@@ -41,6 +41,8 @@ export class Rcu {
   private sectionSeq = 0;
   /** invariant: queue order is call order. */
   readonly queue: RcuCallback[] = [];
+  /** Called on every call(); the kernel checks the running step declared the queue (see Kernel). */
+  onQueue?: (label: string) => void;
   /** Number of callbacks run so far. */
   completed = 0;
 
@@ -92,6 +94,7 @@ export class Rcu {
 
   /** call_rcu() / call_rcu_tasks_trace(): queue `run` behind a grace period; `objs` are what it writes. */
   call(label: string, flavour: RcuFlavour, run: () => void, objs: readonly ObjId[] = []): void {
+    this.onQueue?.(label);
     this.queue.push({ label, flavour, readers: this.snapshot(flavour), run, objs });
   }
 

@@ -10,7 +10,7 @@
 import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
-import { type Op, step, wr } from './step.js';
+import { acq, type Op, rel, step, wr } from './step.js';
 
 /** A queued struct work_struct: an operation a kworker runs. */
 export interface WorkItem {
@@ -25,11 +25,15 @@ export class WorkQueue {
   /** Items a kworker has taken and not finished yet. */
   running = 0;
 
+  /** Called on every queue(); the kernel checks the running step declared the queue (see Kernel). */
+  onQueue?: (label: string) => void;
+
   /** `obj` is the queue's abstract id, for footprints. */
   constructor(readonly obj: ObjId) {}
 
   /** queue_work(): `run` will run on some kworker actor. */
   queue(label: string, run: (actor: Actor) => Op<void>): void {
+    this.onQueue?.(label);
     this.items.push({ label, run });
   }
 }
@@ -54,7 +58,7 @@ export function isDeferredIdle(k: Kernel): boolean {
  */
 export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
   for (;;) {
-    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj)], {
+    yield step(`${actor.name}: wait for a grace period`, [acq(k.rcuObj)], {
       kind: 'until',
       what: 'an rcu callback whose grace period ended',
       isReady: () => k.rcu.firstReady() >= 0 || (isDone() && isDeferredIdle(k)),
@@ -65,7 +69,10 @@ export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<v
       continue;
     }
     const cb: RcuCallback = k.rcu.queue[i]!;
-    yield step(`rcu callback ${cb.label}`, [wr(k.rcuObj), ...cb.objs.map(wr)]);
+    yield step(`rcu callback ${cb.label}`, [
+      rel(k.rcuObj),
+      ...cb.objs.map((o) => (o === k.work.obj ? rel(o) : wr(o))),
+    ]);
     const j = k.rcu.queue.indexOf(cb);
     if (j >= 0) k.rcu.invoke(j);
   }
@@ -77,7 +84,7 @@ export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<v
  */
 export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
   for (;;) {
-    yield step(`${actor.name}: wait for work`, [wr(k.work.obj)], {
+    yield step(`${actor.name}: wait for work`, [acq(k.work.obj)], {
       kind: 'until',
       what: 'queued work',
       isReady: () => k.work.items.length > 0 || (isDone() && isDeferredIdle(k)),
@@ -89,13 +96,15 @@ export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<voi
     }
     k.work.running++;
     yield* item.run(actor);
+    // The item's end may let the other daemons finish: it releases what they wait on.
+    yield step(`${actor.name}: ${item.label} done`, [rel(k.work.obj), rel(k.rcuObj)]);
     k.work.running--;
   }
 }
 
 /** synchronize_rcu() / synchronize_rcu_tasks_trace(): waits for the read sections open now. */
 export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = 'rcu'): Op<void> {
-  yield step(`${actor.name}: synchronize_rcu(${flavour})`, [wr(k.rcuObj)], {
+  yield step(`${actor.name}: synchronize_rcu(${flavour})`, [acq(k.rcuObj)], {
     kind: 'gp',
     readers: k.rcu.snapshot(flavour),
   });
@@ -107,7 +116,7 @@ export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = '
  */
 export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<void> {
   const pending = k.rcu.queue.filter((cb) => cb.flavour === flavour);
-  yield step(`${actor.name}: rcu_barrier(${flavour})`, [wr(k.rcuObj)], {
+  yield step(`${actor.name}: rcu_barrier(${flavour})`, [acq(k.rcuObj)], {
     kind: 'until',
     what: `queued ${flavour} callbacks ran`,
     isReady: () => pending.every((cb) => !k.rcu.queue.includes(cb)),
@@ -116,12 +125,12 @@ export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<vo
 
 /** rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. */
 export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [wr(k.rcuObj)]);
+  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
   k.rcu.readLock(actor.id, trace);
 }
 
 /** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step. */
 export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [wr(k.rcuObj)]);
+  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
   k.rcu.readUnlock(actor.id, trace);
 }

@@ -13,6 +13,7 @@ import { createDeprecatedSemantics, DEPRECATED_SEMANTICS } from './deprecatedSem
 import { createDoubleLink, DOUBLE_LINK } from './doubleLink.js';
 import { createE3SingleFree, E3_SINGLE_FREE } from './e3SingleFree.js';
 import { createFreeAfterGracePeriod, FREE_AFTER_GP } from './freeAfterGracePeriod.js';
+import { createGetFindsPrealloc, GET_FINDS_PREALLOC } from './getFindsPrealloc.js';
 import {
   createGetNeverCreatesWithoutFlag,
   GET_NEVER_CREATES_WITHOUT_FLAG,
@@ -26,6 +27,8 @@ import { createNoErrnoFromGet, NO_ERRNO_FROM_GET } from './noErrnoFromGet.js';
 import { createNoLeak, NO_LEAK } from './noLeak.js';
 import { createNoNullDeref, NO_NULL_DEREF } from './noNullDeref.js';
 import { createNoOutOfBounds, OUT_OF_BOUNDS } from './noOutOfBounds.js';
+import { createNoSpuriousCreateFailure, NO_SPURIOUS_CREATE_FAILURE } from './noSpuriousCreateFailure.js';
+import { createNoSpuriousNull, NO_SPURIOUS_NULL } from './noSpuriousNull.js';
 import { createNoUseAfterFree, NO_USE_AFTER_FREE } from './noUseAfterFree.js';
 import { createNullOnAbsent, NULL_ON_ABSENT } from './nullOnAbsent.js';
 import { createOwnerPointer, OWNER_POINTER } from './ownerPointer.js';
@@ -64,6 +67,9 @@ const FACTORIES: ReadonlyMap<string, () => Property> = new Map([
   [CLEANUP_ON_FREE, createCleanupOnFree],
   [NO_CREATE_ON_DYING, createNoCreateOnDying],
   [DEPRECATED_SEMANTICS, createDeprecatedSemantics],
+  [GET_FINDS_PREALLOC, createGetFindsPrealloc],
+  [NO_SPURIOUS_NULL, createNoSpuriousNull],
+  [NO_SPURIOUS_CREATE_FAILURE, createNoSpuriousCreateFailure],
 ]);
 
 /**
@@ -97,7 +103,9 @@ export const SCHEDULER_IDS: readonly string[] = [NO_DEADLOCK, NO_LIVELOCK];
  * structural invariants 1–5, return-value sanity, teardown completeness and leaks.
  * Opt-in (via `check`) are the claims a bug scenario may want to see first or that
  * need racing context: atomic-add, null-on-absent, get-never-creates-without-flag,
- * update-flags, cleanup-on-free, no-create-on-dying, deprecated-semantics.
+ * update-flags, cleanup-on-free, no-create-on-dying, deprecated-semantics, and the
+ * per-era claims no-spurious-null (E1 breaks it) and no-spurious-create-failure
+ * (E1/E2 break it).
  */
 export const ALWAYS_ON: readonly string[] = [
   NO_USE_AFTER_FREE,

@@ -26,10 +26,11 @@ export function isFreed(k: Kernel, obj: ObjId): boolean {
 /**
  * E3 bpf_selem_unlink_nofail may leave an element half-linked on purpose: a side
  * that failed its lock sets a SELEM_*_UNLINKED bit (or cleared sdata.smap) and the
- * other side finishes. Such elements are exempt from the linked-twice invariants.
+ * other side finishes; between its two lock sections and that bit, the call is
+ * still running on it. Such elements are exempt from the linked-twice invariants.
  */
 export function isNofailHalfUnlinked(k: Kernel, sel: Selem): boolean {
-  return k.era === 'E3' && (sel.state !== 0 || sel.smap === null);
+  return k.era === 'E3' && (sel.state !== 0 || sel.smap === null || sel.nofailInFlight > 0);
 }
 
 /** E3 destroy unlinks without clearing owner or cache (invariant 3's exemption): the owner is dying. */

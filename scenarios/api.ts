@@ -12,6 +12,7 @@ import type { ScenarioDef } from './format/types.js';
 import { validateScenario } from './format/validate.js';
 import { loadScenario, type ScenarioSource, VALIDATE_OPTIONS } from './load.js';
 import { prepareRun } from './prepare.js';
+import { replayTokenReport } from './replayToken.js';
 import type { CheckReport } from './result.js';
 
 /** Options of {@link check}; every field optional. */
@@ -81,6 +82,20 @@ export async function check(input: ScenarioInput, options: CheckOptions = {}): P
   return r.value;
 }
 
+/** Replays a token of `input` (made by {@link check}): the same violation and trace, or a divergence error. */
+export function replay(input: ScenarioInput, token: string): CheckReport {
+  const r = replayTokenReport(token, sourceOf(input));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** The command or call that replays a report's violation. */
+function replayHint(input: ScenarioInput, token: string): string {
+  return typeof input === 'string'
+    ? `npx cgrpcheck replay ${token}`
+    : `replay(scenario, '${token}') from cgrpcheck`;
+}
+
 /**
  * Checks a scenario and throws unless the verdict matches its `expect`
  * (`pass` by default); the message carries the replay command.
@@ -93,6 +108,6 @@ export async function assertScenario(input: ScenarioInput, options: CheckOptions
   const where =
     report.violation === undefined
       ? ''
-      : `: ${report.violation.message}\nreplay: npx cgrpcheck replay ${report.violation.replay}`;
+      : `: ${report.violation.message}\nreplay: ${replayHint(input, report.violation.replay)}`;
   throw new Error(`${report.scenario} (kernel ${report.kernel}): expected ${expect}, got ${got}${where}`);
 }

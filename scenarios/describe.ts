@@ -47,6 +47,9 @@ export function describeObservation(k: Kernel, o: Observation): string {
       return `bpf_get_local_storage(${mapName(k, o.map)}) = ${o.storage === null ? 'NULL' : `storage ${o.storage}`}`;
     case 'lock-fail':
       return `lock ${k.locks.get(o.lock).label} failed: -${errnoName(o.errno)}`;
+    case 'selem-create':
+      // The helper or syscall that created it names the element already.
+      return '';
     default:
       return o satisfies never;
   }
@@ -67,8 +70,10 @@ export class StepDescriber {
   describe(): string {
     const parts: string[] = [];
     const obs = this.k.observations;
-    for (; this.observations < obs.length; this.observations++)
-      parts.push(describeObservation(this.k, obs[this.observations]!));
+    for (; this.observations < obs.length; this.observations++) {
+      const text = describeObservation(this.k, obs[this.observations]!);
+      if (text !== '') parts.push(text);
+    }
     const faults = this.k.memory.faults;
     for (; this.faults < faults.length; this.faults++) {
       const f = faults[this.faults]!;

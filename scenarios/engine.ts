@@ -23,6 +23,8 @@ export interface ScenarioInfo {
   /** `pass` or the invariant id it must violate. */
   readonly expect: string;
   readonly params: readonly ParamInfo[];
+  /** The budget its expected verdict needs, when more than the catalogue default (random, 300 runs). */
+  readonly budget?: { readonly strategy?: StrategyName; readonly runs?: number };
 }
 
 /** Bad input, as one line naming the problem and where (file, field, value). */

@@ -9,9 +9,10 @@ import { mergeReports } from './merge.js';
 import { prepareRun } from './prepare.js';
 import { replayTokenReport } from './replayToken.js';
 
-export { assertScenario, type CheckOptions, check } from './api.js';
+export { assertScenario, type CheckOptions, check, replay } from './api.js';
 export type * from './engine.js';
 export { scenario } from './format/builder.js';
+export * from './generate/index.js';
 export type * from './result.js';
 
 interface EngineScenario extends LoadedScenario {

@@ -43,12 +43,17 @@ export function readTokenText(tokenOrPath: string): string {
   return tokenOrPath.trim();
 }
 
-/** Replays a token into a report whose trace and violation are exactly the recorded ones. */
-export function replayTokenReport(tokenOrPath: string): Loaded<CheckReport> {
+/**
+ * Replays a token into a report whose trace and violation are exactly the
+ * recorded ones. `given` replaces the lookup of the token's scenario (the API
+ * replays scenarios that exist only in a test's code).
+ */
+export function replayTokenReport(tokenOrPath: string, given?: ScenarioSource): Loaded<CheckReport> {
   const decoded = decodeToken(readTokenText(tokenOrPath));
   if (!decoded.ok) return bad(`token: ${decoded.error}`);
   const t = decoded.value;
-  const source = sourceOf(t.scenarioId);
+  const source: Loaded<ScenarioSource> =
+    given === undefined ? sourceOf(t.scenarioId) : { ok: true, value: given };
   if (!source.ok) return source;
   const kernel = String(t.modelOptions.kernel ?? source.value.def.kernel);
   const prepared = prepareRun(source.value, kernel, paramsOf(t.modelOptions));

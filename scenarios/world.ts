@@ -3,6 +3,7 @@
  * to check — to the scheduler's Task and Execution interfaces. This is the only
  * place where model generators meet scheduler tasks.
  */
+import type { ObjId } from '../model/ids.js';
 import type { Actor, Kernel } from '../model/kernel.js';
 import { isStepReady } from '../model/ready.js';
 import type { Access, Op, Step } from '../model/step.js';
@@ -34,17 +35,26 @@ class ActorTask implements Task {
   /** The accesses of the step that ran last (for traces). */
   lastAccesses: readonly Access[] = [];
 
+  /** The pending step as the scheduler sees it: with the CPU's preemption object when the CPU is shared. */
+  private seen: Step | undefined;
+
+  /**
+   * `cpuObj` is set when other actors share this actor's CPU: whoever holds a
+   * spinning lock there keeps them all off it (model/ready.ts), so every step
+   * reads the CPU's object and every lock operation writes it.
+   */
   constructor(
     private readonly kernel: Kernel,
     private readonly actor: Actor,
     private readonly op: Op<void>,
+    private readonly cpuObj?: ObjId,
   ) {
     this.name = actor.name;
     this.advance();
   }
 
   peek(): Step | undefined {
-    return this.pending;
+    return this.seen;
   }
 
   isEnabled(): boolean {
@@ -56,14 +66,36 @@ class ActorTask implements Task {
   }
 
   step(): void {
-    this.lastAccesses = this.pending!.accesses;
+    const s = this.pending!;
+    this.lastAccesses = this.seen!.accesses;
+    this.kernel.runningStep = s;
     this.advance();
+    this.kernel.runningStep = undefined;
   }
 
   private advance(): void {
     const r = this.op.next();
     this.pending = r.done ? undefined : r.value;
+    this.seen =
+      this.pending === undefined || this.cpuObj === undefined
+        ? this.pending
+        : withCpu(this.pending, this.cpuObj);
   }
+}
+
+function withCpu(s: Step, cpuObj: ObjId): Step {
+  const isLockOp = s.accesses.some((a) => a.kind === 'acquire' || a.kind === 'release');
+  const extra: Access = { kind: isLockOp ? 'write' : 'read', obj: cpuObj };
+  return { label: s.label, accesses: [...s.accesses, extra] };
+}
+
+/** One abstract object per CPU that more than one actor runs on, for {@link ActorTask}. */
+function sharedCpuObjects(k: Kernel, bodies: readonly ActorBody[]): Map<number, ObjId> {
+  const count = new Map<number, number>();
+  for (const b of bodies) count.set(b.actor.cpu, (count.get(b.actor.cpu) ?? 0) + 1);
+  const objs = new Map<number, ObjId>();
+  for (const [cpu, n] of count) if (n > 1) objs.set(cpu, k.allocObjId(k.setupActor));
+  return objs;
 }
 
 /** Tracks which reachability goals any execution has met so far. */
@@ -102,8 +134,9 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
     const stepProps = world.properties.filter((p) => p.checkStep !== undefined);
     const stepGoals = world.reachability.filter((g) => g.observeStep !== undefined);
     const describer = new StepDescriber(k);
+    const cpuObjs = sharedCpuObjects(k, world.bodies);
     const execution: Execution = {
-      tasks: world.bodies.map((b) => new ActorTask(k, b.actor, b.op)),
+      tasks: world.bodies.map((b) => new ActorTask(k, b.actor, b.op, cpuObjs.get(b.actor.cpu))),
       describeLastStep: () => describer.describe(),
       checkStep: () => {
         for (const g of stepGoals) g.observeStep!(k);

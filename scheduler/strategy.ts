@@ -44,7 +44,13 @@ export type StrategyInfo =
       readonly guarantee: number;
     }
   | { readonly name: 'dfs' }
-  | { readonly name: 'dpor'; readonly sleepBlocked: number; readonly wakeupInsertions: number }
+  | {
+      readonly name: 'dpor';
+      readonly sleepBlocked: number;
+      readonly wakeupInsertions: number;
+      /** Wakeup sequences dropped because their step could not run there (a wait another step satisfies). */
+      readonly infeasible: number;
+    }
   | {
       readonly name: 'bounded';
       readonly maxPreemptions: number;

@@ -12,7 +12,7 @@ import type { CgroupId } from '../../model/ids.js';
 import { runProg } from '../../model/interpreter.js';
 import type { Actor, Kernel } from '../../model/kernel.js';
 import { kworker, rcuWorker } from '../../model/rcuWorker.js';
-import type { Op } from '../../model/step.js';
+import { type Op, rel, step } from '../../model/step.js';
 import type { ResolvedCpuActor, ResolvedUserActor } from '../format/resolvedTypes.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';
@@ -24,14 +24,16 @@ import { runUserOp } from './userOps.js';
  */
 export function* cpuTaskBody(k: Kernel, actor: Actor, ids: SetupIds, def: ResolvedCpuActor): Op<void> {
   const cg = ids.cgroups.get(def.cgroup)!;
+  // A task in a cgroup v1 hierarchy: bpf_task_get_cgroup1() (cg=acquired_cgroup1) gives that cgroup.
+  const ctx = { currentCgroup: cg, cgroup: cg, ...(k.cgroups.get(cg).isV1 ? { cgroup1: cg } : {}) };
   for (const run of def.run) {
     for (let i = 0; i < run.times; i++) {
       if ('program' in run) {
         const prog = ids.programs.get(run.program)!;
-        yield* runProg(k, actor, prog, { currentCgroup: cg, cgroup: cg });
+        yield* runProg(k, actor, prog, ctx);
       } else {
         const atype = modelAttachType(run.hook)!;
-        yield* bpfProgRunArrayCg(k, actor, cg, atype, { currentCgroup: cg, cgroup: cg });
+        yield* bpfProgRunArrayCg(k, actor, cg, atype, ctx);
       }
     }
   }
@@ -57,11 +59,18 @@ export function* userBody(
 /** Counts finished main actors so daemons know when to stop. */
 export class Completion {
   private finished = 0;
-  constructor(private readonly total: number) {}
+  constructor(
+    private readonly k: Kernel,
+    private readonly total: number,
+  ) {}
 
-  /** Wraps a main actor's body so its last step counts it finished. */
-  *track(op: Op<void>): Op<void> {
+  /**
+   * Wraps a main actor's body: a last `exit` step counts it finished. That
+   * step writes what the daemons wait on, since it may let them stop.
+   */
+  *track(actor: Actor, op: Op<void>): Op<void> {
     yield* op;
+    yield step(`${actor.name}: exit`, [rel(this.k.rcuObj), rel(this.k.work.obj)]);
     this.finished++;
   }
 
@@ -77,7 +86,8 @@ export function daemonBodies(k: Kernel, done: Completion, actors: readonly Actor
 /**
  * A tracing program attached for the whole execution: it runs nested on
  * whichever actor reaches its hook, `times` times at most (every time when
- * undefined), seeing that actor's task cgroup as current.
+ * undefined), seeing that actor's task cgroup as current and, as `ctx`, the
+ * hooked function's cgroup argument (else the task cgroup too).
  */
 export function attachTraceActor(
   k: Kernel,
@@ -86,10 +96,10 @@ export function attachTraceActor(
   cgroupOf: (actor: Actor) => CgroupId | null,
 ): void {
   let left = times ?? Number.POSITIVE_INFINITY;
-  k.attachHook(hookOf(prog), function* (actor): Op<void> {
+  k.attachHook(hookOf(prog), function* (actor, args): Op<void> {
     if (left <= 0) return;
     left--;
     const cg = cgroupOf(actor);
-    yield* runProg(k, actor, prog, { currentCgroup: cg, cgroup: cg });
+    yield* runProg(k, actor, prog, { currentCgroup: cg, cgroup: args.cgroup ?? cg });
   });
 }

@@ -9,6 +9,7 @@ import type { KernelEra } from '../../model/era.js';
 import { type ActorId, asCpuNo, type CgroupId } from '../../model/ids.js';
 import type { Actor, ModelOptions } from '../../model/kernel.js';
 import type { Op } from '../../model/step.js';
+import { FINAL_VALUE } from '../../properties/finalValue.js';
 import { ALWAYS_ON, createProperty, createReachability } from '../../properties/index.js';
 import type { Property, Reachability } from '../../properties/property.js';
 import type { InputError, Loaded } from '../engine.js';
@@ -22,14 +23,25 @@ import {
   pinTaskCgroup,
   userBody,
 } from './actors.js';
+import { finalValueProperty } from './finalValue.js';
 import { modelAttachType } from './sections.js';
 import { modelOptionsOf, type SetupIds, setupKernel } from './setup.js';
+import { runSetupOps } from './userOps.js';
 
-/** Daemon threads every world has: one RCU callback thread and one kworker. */
-const DAEMONS: readonly { name: string; kind: 'rcu' | 'kworker' }[] = [
-  { name: 'rcu', kind: 'rcu' },
-  { name: 'kworker', kind: 'kworker' },
-];
+/**
+ * Daemon threads every world has, on CPUs of their own after the actors' (softirq and
+ * kworker context): the RCU callback thread and the first kworker share the first;
+ * each further kworker (`options.kworkers`) has its own, so two work items can race.
+ */
+function daemonsOf(def: ResolvedScenarioDef): { name: string; kind: 'rcu' | 'kworker'; cpu: number }[] {
+  const out = [
+    { name: 'rcu', kind: 'rcu' as const, cpu: def.cpus },
+    { name: 'kworker', kind: 'kworker' as const, cpu: def.cpus },
+  ];
+  for (let i = 1; i < def.options.kworkers; i++)
+    out.push({ name: `kworker${i}`, kind: 'kworker', cpu: def.cpus + i });
+  return out;
+}
 
 const bad = (message: string): Loaded<never> => ({ ok: false, error: { message } });
 
@@ -44,8 +56,9 @@ function buildProperties(def: ResolvedScenarioDef): Loaded<{ props: Property[]; 
   const props: Property[] = [];
   for (const id of checkedIds(def)) {
     const p = createProperty(id);
-    // no-deadlock and no-livelock are the scheduler's own verdicts, not model properties.
-    if (p === undefined && id !== 'no-deadlock' && id !== 'no-livelock')
+    // no-deadlock and no-livelock are the scheduler's own verdicts, not model properties;
+    // final-value is built from expectFinal once model ids are known (buildWorld).
+    if (p === undefined && id !== 'no-deadlock' && id !== 'no-livelock' && id !== FINAL_VALUE)
       return bad(`${def.name}: check: unknown invariant '${id}'`);
     if (p !== undefined) props.push(p);
   }
@@ -110,10 +123,20 @@ function buildWorld(def: ResolvedScenarioDef, options: ModelOptions, choose: (n:
   const { k, ids } = setup;
   const checks = buildProperties(def);
   if (!checks.ok) throw new Error(checks.error.message);
+  const finalValue = finalValueProperty(def, ids);
+  if (finalValue !== undefined) checks.value.props.push(finalValue);
   const mains = def.actors.filter((a) => a.kind !== 'trace');
-  const done = new Completion(mains.length);
+  const done = new Completion(k, mains.length);
   const bodies: ActorBody[] = [];
   const defaultAttach = defaultAttachOf(def, ids);
+  if (def.setup.length > 0) {
+    runSetupOps(k, ids, def.setup, defaultAttach);
+    // The setup operations are one step before the first scheduled one: step-time properties
+    // and goals take their snapshots of them now (e.g. the RCU readers open at an unlink: none).
+    // Setup is sequential, so its outcome is judged by the end-of-execution checks alone.
+    for (const p of checks.value.props) p.checkStep?.(k);
+    for (const g of checks.value.goals) g.observeStep?.(k);
+  }
   const taskCgroups = new Map<ActorId, CgroupId>();
   const rootCgroup = ids.cgroups.values().next().value ?? null;
   for (const a of def.actors) {
@@ -128,9 +151,9 @@ function buildWorld(def: ResolvedScenarioDef, options: ModelOptions, choose: (n:
       pinTaskCgroup(k, ids.cgroups.get(a.cgroup)!);
       op = cpuTaskBody(k, actor, ids, a);
     } else op = userBody(k, actor, ids, a, defaultAttach);
-    bodies.push({ actor, op: done.track(op) });
+    bodies.push({ actor, op: done.track(actor, op) });
   }
-  const daemons: Actor[] = DAEMONS.map((d) => k.addActor(d.name, d.kind, asCpuNo(0)));
+  const daemons: Actor[] = daemonsOf(def).map((d) => k.addActor(d.name, d.kind, asCpuNo(d.cpu)));
   for (const [i, op] of daemonBodies(k, done, daemons).entries()) bodies.push({ actor: daemons[i]!, op });
   return { kernel: k, bodies, properties: checks.value.props, reachability: checks.value.goals };
 }

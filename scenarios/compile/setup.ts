@@ -35,6 +35,8 @@ const BUG_OPTIONS: Readonly<Record<string, ModelOptions>> = {
   'tail-call-storage-mismatch': { hasTailCallStorageCookieBug: true },
   'map-free-unguarded': { isMapFreeBusyGuarded: false },
   'get-next-key-past-end': { hasCgroupStorageNextKeyBug: true },
+  'create-on-dying': { hasCreateOnDyingBug: true },
+  'unlink-without-handshake': { hasUnlinkWithoutHandshakeBug: true },
 };
 
 /** Model options of a scenario; an unknown or unmodelled bug name is an input error. */
@@ -44,7 +46,8 @@ export function modelOptionsOf(
 ): ModelOptions | InputError {
   let o: ModelOptions = {
     era,
-    cpus: def.cpus,
+    // More CPUs than the actors use: the daemons run there (see compile/index.ts daemonsOf).
+    cpus: def.cpus + def.options.kworkers,
     isLockTimeoutPossible: def.options.lockTimeouts,
     isAllocFailurePossible: def.options.allocFailures,
   };
@@ -76,9 +79,15 @@ function createMap(k: Kernel, m: ResolvedMap): Result<MapId> {
   });
 }
 
-function loadProgram(k: Kernel, p: ResolvedProgram, maps: ReadonlyMap<string, MapId>): BpfProgram | string {
+function loadProgram(
+  k: Kernel,
+  p: ResolvedProgram,
+  maps: ReadonlyMap<string, MapId>,
+  tailCalls: readonly BpfProgram[],
+): BpfProgram | string {
   const section = sectionOf(p.type, p.attach, p.sleepable);
-  const parsed = parseProgram({ name: p.name, section, insns: p.insns }, { maps: Object.fromEntries(maps) });
+  const env = { maps: Object.fromEntries(maps), ...(p.tailCalls.length === 0 ? {} : { tailCalls }) };
+  const parsed = parseProgram({ name: p.name, section, insns: p.insns }, env);
   if (!parsed.ok) {
     const where = parsed.index < 0 ? `section '${section}'` : `insns[${parsed.index}]`;
     return `programs.${p.name}: ${where}: ${parsed.message}`;
@@ -87,6 +96,17 @@ function loadProgram(k: Kernel, p: ResolvedProgram, maps: ReadonlyMap<string, Ma
   if (!verdict.ok)
     return `programs.${p.name}: load refused (${errnoName(verdict.errno)}): ${verdict.message}`;
   return parsed.value;
+}
+
+/**
+ * A loaded program holds a reference on every map its instructions use
+ * (bpf_prog_load → resolve_pseudo_ldimm64 → used_maps, kernel/bpf/verifier.c),
+ * so closing the map's fd does not free it while the program is loaded.
+ */
+function holdUsedMaps(k: Kernel, prog: BpfProgram): void {
+  const used = new Set<string>();
+  for (const insn of prog.insns) if ('map' in insn) used.add(insn.map);
+  for (const name of used) k.maps.get(prog.maps[name]!)!.refcnt++;
 }
 
 /** Builds the initial state; `choose` feeds the kernel's data choices. */
@@ -111,11 +131,17 @@ export function setupKernel(
     maps.set(m.name, r.value);
   }
   const programs = new Map<string, BpfProgram>();
+  // Prog arrays are filled once every program is loaded, so a slot may name any program.
+  const progArrays = new Map<string, BpfProgram[]>();
   for (const p of def.programs) {
-    const prog = loadProgram(k, p, maps);
+    const array: BpfProgram[] = [];
+    const prog = loadProgram(k, p, maps, array);
     if (typeof prog === 'string') return fail(`${def.name}: ${prog}`);
     programs.set(p.name, prog);
+    holdUsedMaps(k, prog);
+    progArrays.set(p.name, array);
   }
+  for (const p of def.programs) progArrays.get(p.name)!.push(...p.tailCalls.map((n) => programs.get(n)!));
   for (const [i, a] of def.attach.entries()) {
     const prog = programs.get(a.program)!;
     const atype = prog.attachType;

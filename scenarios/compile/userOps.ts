@@ -23,7 +23,7 @@ import type { MapId } from '../../model/ids.js';
 import type { Actor, Kernel } from '../../model/kernel.js';
 import { BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../../model/localStorage.js';
 import { valueSlots } from '../../model/map.js';
-import { type Op, step } from '../../model/step.js';
+import { type Op, runToCompletion, step } from '../../model/step.js';
 import type { ResolvedUserOp } from '../format/resolvedTypes.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';
@@ -70,7 +70,7 @@ export function* runUserOp(
   }
   const map = ids.maps.get(op.map)!;
   if (op.op === 'close-map') {
-    yield* bpfMapPut(k, actor, map);
+    yield* closeMapFd(k, actor, map);
     return;
   }
   if (k.maps.get(map)!.type === 'cgrp_storage') yield* runCgrpStorageOp(k, actor, ids, map, op);
@@ -78,6 +78,38 @@ export function* runUserOp(
     const attach = op.attachType === undefined ? defaultAttach(op.map) : modelAttachType(op.attachType)!;
     yield* runCgroupStorageOp(k, actor, ids, map, op, attach);
   }
+}
+
+/**
+ * Runs a scenario's `setup` operations to completion, in order, on the kernel's
+ * setup actor: the state userspace made before any scheduled step. Their results
+ * are observed like any other operation's.
+ */
+export function runSetupOps(
+  k: Kernel,
+  ids: SetupIds,
+  ops: readonly ResolvedUserOp[],
+  defaultAttach: (map: string) => AttachType,
+): void {
+  for (const op of ops) runToCompletion(runUserOp(k, k.setupActor, ids, op, defaultAttach));
+}
+
+/** Map fds userspace has closed, per kernel: a second close(2) is -EBADF, not another put. */
+const closedMapFds = new WeakMap<Kernel, Set<MapId>>();
+
+/** close(2) of userspace's map fd: drops the fd's reference (bpf_map_release → bpf_map_put). */
+function* closeMapFd(k: Kernel, actor: Actor, map: MapId): Op<void> {
+  let closed = closedMapFds.get(k);
+  if (closed === undefined) {
+    closed = new Set();
+    closedMapFds.set(k, closed);
+  }
+  if (closed.has(map)) {
+    yield step(`${actor.name}: close(${k.maps.get(map)!.name} fd) = -EBADF`);
+    return;
+  }
+  closed.add(map);
+  yield* bpfMapPut(k, actor, map);
 }
 
 type MapOp = Exclude<ResolvedUserOp, { op: 'rmdir' | 'close-map' } | { program: string }>;

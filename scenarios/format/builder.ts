@@ -5,7 +5,9 @@
  */
 import type { Loaded } from '../engine.js';
 import type {
+  BudgetDef,
   CgroupDef,
+  FinalValueDef,
   KernelVersion,
   MapDef,
   Num,
@@ -81,6 +83,18 @@ export class ScenarioBuilder {
     return this.add('attach', { program, cgroup });
   }
 
+  /** Userspace operations run to completion, in order, before any scheduled step (e.g. pre-allocating storage). */
+  setup(ops: readonly UserOpDef[]): ScenarioBuilder {
+    return this.with({ setup: [...((this.draft.setup as UserOpDef[] | undefined) ?? []), ...ops] });
+  }
+
+  /** Values keys must hold at the end of every execution (checked by `final-value`). */
+  expectFinal(...entries: readonly FinalValueDef[]): ScenarioBuilder {
+    return this.with({
+      expectFinal: [...((this.draft.expectFinal as FinalValueDef[] | undefined) ?? []), ...entries],
+    });
+  }
+
   /** `count` cpu actors named `<name>0`, `<name>1`, ... (name defaults to `cpu`). */
   cpus(count: Num, options: CpuOptions & { readonly name?: string }): ScenarioBuilder {
     const { name = 'cpu', ...rest } = options;
@@ -98,6 +112,11 @@ export class ScenarioBuilder {
 
   trace(program: string, options: { readonly times?: Num } = {}): ScenarioBuilder {
     return this.add('actors', { kind: 'trace', program, ...options });
+  }
+
+  /** The budget the expected verdict needs, when the catalogue default is not enough. */
+  budget(budget: BudgetDef): ScenarioBuilder {
+    return this.with({ budget });
   }
 
   check(...ids: readonly string[]): ScenarioBuilder {

@@ -17,5 +17,6 @@ export function scenarioInfo(def: ScenarioDef): ScenarioInfo {
     kernel: def.kernel,
     expect: def.expect ?? 'pass',
     params,
+    ...(def.budget === undefined ? {} : { budget: def.budget }),
   };
 }

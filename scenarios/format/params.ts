@@ -7,11 +7,12 @@ import type { Loaded } from '../engine.js';
 import type {
   ResolvedActor,
   ResolvedCgroup,
+  ResolvedFinalValue,
   ResolvedMap,
   ResolvedScenarioDef,
   ResolvedUserOp,
 } from './resolvedTypes.js';
-import type { ActorDef, CgroupDef, MapDef, Num, ScenarioDef, UserOpDef } from './types.js';
+import type { ActorDef, CgroupDef, FinalValueDef, MapDef, Num, ScenarioDef, UserOpDef } from './types.js';
 import { MAX_CPUS } from './vocabulary.js';
 
 const fail = (message: string): Loaded<never> => ({ ok: false, error: { message } });
@@ -56,7 +57,7 @@ export function resolveParams(
   const maps = (def.maps ?? []).map((m) => resolveMap(m, n));
   const actors = expandActors(def.actors, n, where);
   if (!actors.ok) return actors;
-  const tooBig = checkValues(def.actors, maps, where);
+  const tooBig = checkValues(def, maps, where);
   if (tooBig !== undefined) return tooBig;
   const cpus = Math.max(0, ...actors.value.map((a) => (a.kind === 'trace' ? 0 : a.cpu + 1)));
   return {
@@ -71,12 +72,19 @@ export function resolveParams(
         lockTimeouts: def.options?.lockTimeouts ?? false,
         allocFailures: def.options?.allocFailures ?? false,
         bugs: def.options?.bugs ?? [],
+        kworkers: def.options?.kworkers ?? 1,
       },
       cgroups: (def.cgroups ?? []).map((c) => resolveCgroup(c, def.cgroups ?? [])),
       maps,
-      programs: (def.programs ?? []).map((p) => ({ ...p, sleepable: p.sleepable ?? false })),
+      programs: (def.programs ?? []).map((p) => ({
+        ...p,
+        sleepable: p.sleepable ?? false,
+        tailCalls: p.tailCalls ?? [],
+      })),
       attach: def.attach ?? [],
+      setup: (def.setup ?? []).map((op) => resolveOp(op, n)),
       actors: actors.value,
+      expectFinal: (def.expectFinal ?? []).map((f) => resolveFinalValue(f, n)),
       cpus,
       check: def.check ?? [],
       reachability: def.reachability ?? [],
@@ -136,19 +144,35 @@ function resolveOp(op: UserOpDef, n: (x: Num) => number): ResolvedUserOp {
   return op.op === 'update' ? { ...op, value: op.value.map(n) } : op;
 }
 
-/** Each update's value must fit its map's value (8-byte words). */
-function checkValues(actors: readonly ActorDef[], maps: readonly ResolvedMap[], where: string) {
-  for (const [i, a] of actors.entries()) {
-    if (a.kind !== 'user') continue;
-    for (const [j, op] of a.ops.entries()) {
-      if (op.op !== 'update') continue;
-      const size = maps.find((m) => m.name === op.map)?.valueSize ?? 0;
-      const words = Math.ceil(size / 8);
-      if (op.value.length > words)
-        return fail(
-          `${where}: actors[${i}].ops[${j}].value: ${op.value.length} words do not fit map '${op.map}' (valueSize ${size} holds ${words})`,
-        );
-    }
+function resolveFinalValue(f: FinalValueDef, n: (x: Num) => number): ResolvedFinalValue {
+  const times = f.times === undefined ? 1 : n(f.times);
+  const value = f.value?.map((w) => n(w) * times);
+  return { map: f.map, cgroup: f.cgroup, attachType: f.attachType, value };
+}
+
+/** Each update's value and each expected final value must fit its map's value (8-byte words). */
+function checkValues(def: ScenarioDef, maps: readonly ResolvedMap[], where: string) {
+  const values: { path: string; map: string; value: readonly Num[] | undefined }[] = [
+    ...(def.setup ?? []).map((op, j) => ({ path: `setup[${j}]`, ...updateValueOf(op) })),
+    ...def.actors.flatMap((a, i) =>
+      a.kind === 'user'
+        ? a.ops.map((op, j) => ({ path: `actors[${i}].ops[${j}]`, ...updateValueOf(op) }))
+        : [],
+    ),
+    ...(def.expectFinal ?? []).map((f, j) => ({ path: `expectFinal[${j}]`, map: f.map, value: f.value })),
+  ];
+  for (const { path, map, value } of values) {
+    if (value === undefined) continue;
+    const size = maps.find((m) => m.name === map)?.valueSize ?? 0;
+    const words = Math.ceil(size / 8);
+    if (value.length > words)
+      return fail(
+        `${where}: ${path}.value: ${value.length} words do not fit map '${map}' (valueSize ${size} holds ${words})`,
+      );
   }
   return undefined;
+}
+
+function updateValueOf(op: UserOpDef): { map: string; value: readonly Num[] | undefined } {
+  return op.op === 'update' ? { map: op.map, value: op.value } : { map: '', value: undefined };
 }

@@ -5,7 +5,7 @@
  */
 import type { ParamUse } from './reader.js';
 import { at, idx } from './reader.js';
-import type { ActorDef, MapDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
+import type { ActorDef, FinalValueDef, MapDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
 import { ATTACH_POINTS_OF, ATTACH_TYPES, TRACE_PROGRAM_TYPES } from './vocabulary.js';
 
 /** A problem at a JSON path. */
@@ -78,7 +78,9 @@ export function checkReferences(
     first(def.cgroups ?? [], (c, i) => checkCgroup(ctx, c.name, idx('cgroups', i))) ??
     first(def.programs ?? [], (p, i) => checkProgram(ctx, p, idx('programs', i))) ??
     checkAttachments(ctx) ??
+    first(def.setup ?? [], (op, i) => checkOp(ctx, op, idx('setup', i))) ??
     first(def.actors, (a, i) => checkActor(ctx, a, idx('actors', i))) ??
+    first(def.expectFinal ?? [], (f, i) => checkFinalValue(ctx, f, idx('expectFinal', i))) ??
     checkParams(def, uses)
   );
 }
@@ -121,6 +123,10 @@ function checkProgram(ctx: Ctx, p: ProgramDef, path: string): Found {
     };
   if (isCgroupProgram(p) && p.sleepable === true)
     return { path: at(path, 'sleepable'), message: `${p.type} programs cannot be sleepable` };
+  const tail = first(p.tailCalls ?? [], (name, i) =>
+    checkTailCall(ctx, p, name, idx(at(path, 'tailCalls'), i)),
+  );
+  if (tail !== undefined) return tail;
   return first(p.insns, (insn, i) => {
     for (const m of insn.matchAll(/(?:^|\s)map=([^\s,]+)/g)) {
       const found = ctx.maps.find(m[1] ?? '', idx(at(path, 'insns'), i));
@@ -128,6 +134,18 @@ function checkProgram(ctx: Ctx, p: ProgramDef, path: string): Found {
     }
     return undefined;
   });
+}
+
+/** A prog array slot: a declared program of the caller's type (bpf_prog_map_compatible, kernel/bpf/core.c). */
+function checkTailCall(ctx: Ctx, p: ProgramDef, name: string, path: string): Found {
+  const target = ctx.programs.find(name, path);
+  if (isIssue(target)) return target;
+  if (target.item.type !== p.type)
+    return {
+      path,
+      message: `'${name}' is a ${target.item.type} program; a ${p.type} prog array holds only ${p.type} programs`,
+    };
+  return undefined;
 }
 
 function cgroupProgram(ctx: Ctx, name: string, path: string): Found {
@@ -236,6 +254,14 @@ function checkOp(ctx: Ctx, op: UserOpDef, path: string): Found {
     return { path: at(path, 'attachType'), message: `${why}; remove 'attachType'` };
   }
   return undefined;
+}
+
+/** An `expectFinal` entry names its key as a lookup would; `times` needs a `value` to multiply. */
+function checkFinalValue(ctx: Ctx, f: FinalValueDef, path: string): Found {
+  if (f.times !== undefined && f.value === undefined)
+    return { path: at(path, 'times'), message: `multiplies 'value', which is absent (no entry expected)` };
+  const attachType = f.attachType === undefined ? {} : { attachType: f.attachType };
+  return checkOp(ctx, { op: 'lookup', map: f.map, cgroup: f.cgroup, ...attachType }, path);
 }
 
 function checkParams(def: ScenarioDef, uses: readonly ParamUse[]): Found {

@@ -6,6 +6,7 @@
 import type {
   AttachmentDef,
   AttachOpDef,
+  AttachType,
   CloseMapOpDef,
   DeleteOpDef,
   GetNextKeyOpDef,
@@ -22,6 +23,7 @@ export interface ResolvedOptions {
   readonly lockTimeouts: boolean;
   readonly allocFailures: boolean;
   readonly bugs: readonly string[];
+  readonly kworkers: number;
 }
 
 export interface ResolvedCgroup {
@@ -46,6 +48,7 @@ export interface ResolvedProgram {
   readonly attach: string;
   readonly sleepable: boolean;
   readonly insns: readonly string[];
+  readonly tailCalls: readonly string[];
 }
 
 export type ResolvedRunStep =
@@ -86,6 +89,14 @@ export interface ResolvedTraceActor {
 
 export type ResolvedActor = ResolvedCpuActor | ResolvedUserActor | ResolvedTraceActor;
 
+/** An `expectFinal` entry with `times` applied; `value` undefined: the key must have no entry. */
+export interface ResolvedFinalValue {
+  readonly map: string;
+  readonly cgroup: string;
+  readonly attachType: AttachType | undefined;
+  readonly value: readonly number[] | undefined;
+}
+
 /** A scenario ready to compile; every field set. */
 export interface ResolvedScenarioDef {
   readonly name: string;
@@ -99,7 +110,10 @@ export interface ResolvedScenarioDef {
   readonly maps: readonly ResolvedMap[];
   readonly programs: readonly ResolvedProgram[];
   readonly attach: readonly AttachmentDef[];
+  /** Userspace operations run to completion on the setup actor before any scheduled step. */
+  readonly setup: readonly ResolvedUserOp[];
   readonly actors: readonly ResolvedActor[];
+  readonly expectFinal: readonly ResolvedFinalValue[];
   /** Simulated CPUs: one more than the highest CPU any actor runs on. */
   readonly cpus: number;
   readonly check: readonly string[];

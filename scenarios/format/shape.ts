@@ -4,12 +4,21 @@
  */
 import { FIELDS } from './fields.js';
 import { at, type FieldReader, isObj, type Obj, show } from './reader.js';
-import { compact, readActor } from './shapeActors.js';
-import type { CgroupDef, MapDef, ParamDef, ProgramDef, ScenarioDef, ScenarioOptions } from './types.js';
+import { compact, readActor, readFinalValue, readOp } from './shapeActors.js';
+import type {
+  BudgetDef,
+  CgroupDef,
+  MapDef,
+  ParamDef,
+  ProgramDef,
+  ScenarioDef,
+  ScenarioOptions,
+} from './types.js';
 import {
   INSN_MNEMONICS,
   KERNEL_VERSIONS,
   MAP_TYPES,
+  MAX_KWORKERS,
   MAX_VALUE_SIZE,
   PROGRAM_TYPES,
   STORAGE_KEYS,
@@ -40,12 +49,15 @@ export function readScenario(r: FieldReader, json: unknown, known: KnownIds): Sc
     maps: r.opt(o, 'maps', '', l(readMap)),
     programs: r.opt(o, 'programs', '', l(readProgram)),
     attach: r.opt(o, 'attach', '', l(readAttachment)),
+    setup: r.opt(o, 'setup', '', l(readOp)),
     actors: r.req(
       o,
       'actors',
       '',
       r.list((v, p) => readActor(r, v, p), 1),
     ),
+    expectFinal: r.opt(o, 'expectFinal', '', l(readFinalValue)),
+    budget: r.opt(o, 'budget', '', (v, p) => readBudget(r, v, p)),
     check: r.opt(o, 'check', '', r.set(known.invariants, 'invariant')),
     reachability: r.opt(o, 'reachability', '', readGoals(r, known.reachability)),
   });
@@ -100,6 +112,17 @@ function readOptions(r: FieldReader, v: unknown, path: string, known: KnownIds):
     lockTimeouts: r.opt(o, 'lockTimeouts', path, r.bool),
     allocFailures: r.opt(o, 'allocFailures', path, r.bool),
     bugs: r.opt(o, 'bugs', path, r.set(known.bugs, 'bug')),
+    kworkers: r.opt(o, 'kworkers', path, r.int(1, MAX_KWORKERS)),
+  });
+}
+
+const STRATEGIES = ['random', 'pct', 'dpor', 'dfs', 'bounded'] as const;
+
+function readBudget(r: FieldReader, v: unknown, path: string): BudgetDef {
+  const o = r.object(v, path, FIELDS.budget);
+  return compact({
+    strategy: r.opt(o, 'strategy', path, r.oneOf(STRATEGIES, 'strategy')),
+    runs: r.opt(o, 'runs', path, r.int(1, 1_000_000)),
   });
 }
 
@@ -137,6 +160,7 @@ function readProgram(r: FieldReader, v: unknown, path: string): ProgramDef {
     attach: r.req(o, 'attach', path, r.name),
     sleepable: r.opt(o, 'sleepable', path, r.bool),
     insns: r.req(o, 'insns', path, r.list(insn(r), 1)),
+    tailCalls: r.opt(o, 'tailCalls', path, r.list(r.name)),
   });
 }
 

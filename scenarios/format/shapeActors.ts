@@ -4,7 +4,7 @@
  */
 import { ACTOR_OBJECT_KINDS, FIELDS, OP_KINDS } from './fields.js';
 import { type FieldReader, isObj, type Obj, type Read } from './reader.js';
-import type { ActorDef, RunStepDef, UserOpDef } from './types.js';
+import type { ActorDef, FinalValueDef, RunStepDef, UserOpDef } from './types.js';
 import {
   ACTOR_KINDS,
   ATTACH_TYPES,
@@ -89,7 +89,8 @@ function readRunStep(r: FieldReader, v: unknown, path: string): RunStepDef {
   return compact({ program: r.req(o, 'program', path, r.name), times });
 }
 
-function readOp(r: FieldReader, v: unknown, path: string): UserOpDef {
+/** Reads one user operation (of a user actor or of `setup`), dispatching on `op`. */
+export function readOp(r: FieldReader, v: unknown, path: string): UserOpDef {
   const op = discriminant(r, v, path, 'op', r.oneOf(OPS, 'operation'));
   if (op === undefined) {
     r.object(v, path, FIELDS.rmdirOp);
@@ -125,6 +126,18 @@ function readOp(r: FieldReader, v: unknown, path: string): UserOpDef {
     case 'detach':
       return { op, program: r.req(o, 'program', path, r.name), cgroup: cgroup() };
   }
+}
+
+/** Reads one `expectFinal` entry. */
+export function readFinalValue(r: FieldReader, v: unknown, path: string): FinalValueDef {
+  const o = r.object(v, path, FIELDS.finalValue);
+  return compact({
+    map: r.req(o, 'map', path, r.name),
+    cgroup: r.req(o, 'cgroup', path, r.name),
+    attachType: r.opt(o, 'attachType', path, r.oneOf(ATTACH_TYPES, 'attach type')),
+    value: r.opt(o, 'value', path, r.list(r.num(0, Number.MAX_SAFE_INTEGER), 1)),
+    times: r.opt(o, 'times', path, r.num(0, Number.MAX_SAFE_INTEGER)),
+  });
 }
 
 function lookupFlags(r: FieldReader, o: Obj, path: string) {

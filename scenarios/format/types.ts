@@ -48,6 +48,11 @@ export interface ScenarioOptions {
   readonly allocFailures?: boolean;
   /** Pre-fix kernel behaviours to model, by name (KNOWN_BUGS). */
   readonly bugs?: readonly string[];
+  /**
+   * Kworker threads running queued work (map free, css release/free), each on a
+   * CPU of its own, so two work items can run at once. @defaultValue 1
+   */
+  readonly kworkers?: number;
 }
 
 /** A cgroup; without `parent` it is the top of a hierarchy. */
@@ -87,6 +92,8 @@ export interface ProgramDef {
   readonly attach: string;
   readonly sleepable?: boolean;
   readonly insns: readonly string[];
+  /** Its prog array (BPF_MAP_TYPE_PROG_ARRAY) by index: programs `tail_call n` jumps to. */
+  readonly tailCalls?: readonly string[];
 }
 
 /** A cgroup program attached to a cgroup before the actors start. */
@@ -190,6 +197,28 @@ export type UserOpDef =
   | CloseMapOpDef
   | AttachOpDef;
 
+/**
+ * A value some key of a map must hold when an execution ends (checked by the
+ * `final-value` property): `value` multiplied word by word by `times`, zero-padded
+ * to the value size; without `value`, the key must have no entry.
+ */
+export interface FinalValueDef {
+  readonly map: string;
+  readonly cgroup: string;
+  /** For a deprecated map keyed by (cgroup, attach type). */
+  readonly attachType?: AttachType;
+  /** u64 words from offset 0; a per-CPU map's words are summed over CPUs. Absent: no entry. */
+  readonly value?: readonly Num[];
+  /** A multiplier for every word, e.g. `$cpus` when each CPU adds `value`. @defaultValue 1 */
+  readonly times?: Num;
+}
+
+/** The budget a catalogue entry needs to reach its verdict, when the default (random, 300 runs) is not enough. */
+export interface BudgetDef {
+  readonly strategy?: 'random' | 'pct' | 'dpor' | 'dfs' | 'bounded';
+  readonly runs?: number;
+}
+
 /** A whole scenario, exactly as its file says (absent optional fields stay absent). */
 export interface ScenarioDef {
   readonly name: string;
@@ -204,7 +233,13 @@ export interface ScenarioDef {
   readonly maps?: readonly MapDef[];
   readonly programs?: readonly ProgramDef[];
   readonly attach?: readonly AttachmentDef[];
+  /** Userspace operations run to completion, in order, after `attach` and before any scheduled step. */
+  readonly setup?: readonly UserOpDef[];
   readonly actors: readonly ActorDef[];
+  /** Values keys must hold at the end of every execution (the `final-value` property). */
+  readonly expectFinal?: readonly FinalValueDef[];
+  /** The budget the expected verdict needs, if more than the catalogue default. */
+  readonly budget?: BudgetDef;
   /** Invariants to check besides the always-on ones. */
   readonly check?: readonly string[];
   /** "Sometimes" goals: situations at least one execution must reach. */

@@ -161,6 +161,10 @@ export const KNOWN_INVARIANTS = [
   'one-storage-per-type', // 23
   'atomic-add',
   'null-on-absent',
+  'get-finds-prealloc',
+  'final-value',
+  'no-spurious-null', // historical bug 4
+  'no-spurious-create-failure', // historical bug 5
   'no-double-free',
   'no-leak',
   'no-deadlock',
@@ -178,6 +182,8 @@ export const KNOWN_BUGS = [
 
 /** The most CPUs a scenario may use (model/kernel.ts MAX_CPUS). */
 export const MAX_CPUS = 64;
+/** The most kworker threads a scenario may ask for (options.kworkers). */
+export const MAX_KWORKERS = 4;
 /** The largest value size the model allocates, in bytes. */
 export const MAX_VALUE_SIZE = 4096;
 /** The most times one run step or trace actor may repeat. */

@@ -140,3 +140,12 @@ describe('parseProgram and sections', () => {
     expect(hookOf(parseSection('tp_btf/sys_enter')!)).toBe('tp_btf/sys_enter');
   });
 });
+
+describe('labels', () => {
+  it('a label may prefix its instruction: `out: exit 0` is `out:` then `exit 0`', () => {
+    const alone = parseInsns(['jnull r0 out', 'mov r1 1', 'out:', 'exit 0']);
+    const prefixed = parseInsns(['jnull r0 out', 'mov r1 1', 'out: exit 0']);
+    expect(prefixed).toEqual(alone);
+    expect(prefixed.ok && prefixed.value[0]).toEqual({ op: 'jmp', cond: 'null', reg: 0, target: 2 });
+  });
+});

@@ -38,7 +38,7 @@ describe('runProg: one step per shared access', () => {
     ]);
     expect(k.memory.get(data).data).toEqual([1]);
     expect(k.observations).toEqual([
-      { kind: 'value-update', actor: cpu0.id, obj: data, slot: 0, atomic: false, delta: 1 },
+      { kind: 'value-update', actor: cpu0.id, obj: data, slot: 0, atomic: false, delta: 1, value: 1 },
     ]);
   });
 

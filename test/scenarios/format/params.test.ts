@@ -57,8 +57,10 @@ describe('resolveParams', () => {
       lockTimeouts: false,
       allocFailures: false,
       bugs: ['map-free-unguarded'],
+      kworkers: 1,
     });
     expect(r.value.programs.map((p) => p.sleepable)).toStrictEqual([false, false, false]);
+    expect(r.value.programs.map((p) => p.tailCalls)).toStrictEqual([[], [], []]);
   });
 
   it('applies --set overrides', () => {

@@ -216,7 +216,7 @@ describe('validateScenario', () => {
       (d) => {
         d.expect = 'atomc-add';
       },
-      "bad.json: expect: unknown expectation 'atomc-add' (expected one of pass, one-element-per-key, linked-consistently, owner-iff-elements, cache-valid, free-after-grace, no-use-after-free, no-create-on-dying, cleanup-on-free, map-free-complete, get-returns-pointer, get-without-create, value-initialised, delete-errno, update-errno, get-next-key-notsupp, update-replace, lock-order, no-lock-while-busy, busy-released, single-teardown, deprecated-storage-pointer, deprecated-semantics, one-storage-per-type, atomic-add, null-on-absent, no-double-free, no-leak, no-deadlock)",
+      "bad.json: expect: unknown expectation 'atomc-add' (expected one of pass, one-element-per-key, linked-consistently, owner-iff-elements, cache-valid, free-after-grace, no-use-after-free, no-create-on-dying, cleanup-on-free, map-free-complete, get-returns-pointer, get-without-create, value-initialised, delete-errno, update-errno, get-next-key-notsupp, update-replace, lock-order, no-lock-while-busy, busy-released, single-teardown, deprecated-storage-pointer, deprecated-semantics, one-storage-per-type, atomic-add, null-on-absent, get-finds-prealloc, final-value, no-spurious-null, no-spurious-create-failure, no-double-free, no-leak, no-deadlock)",
     ],
     [
       'duplicate check',

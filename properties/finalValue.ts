@@ -1,0 +1,83 @@
+/**
+ * `final-value`: when an execution ends, each key a scenario names holds the
+ * value it expects (`expectFinal`), or has no entry when it expects none. This is
+ * how a kernel selftest's assertions on map contents (e.g. cg_storage_multi's
+ * "parent = 2, child = 1") become a check of every interleaving. A NEW-map key's
+ * value is its linked element's; a deprecated key's its storage buffer's (per-CPU
+ * buffers summed slot by slot, as userspace would add up a lookup's CPUs).
+ */
+import type { AttachType } from '../model/bpfProgram.js';
+import { isCgroupStorageMap } from '../model/cgroupStorage.js';
+import type { CgroupId, MapId, ObjId } from '../model/ids.js';
+import type { Kernel } from '../model/kernel.js';
+import { cgroupName, mapName } from './names.js';
+import { type Property, type Violation, violation } from './property.js';
+
+export const FINAL_VALUE = 'final-value';
+
+/** One key and what it must hold; `attachType` only for deprecated maps keyed by (cgroup, type). */
+export interface FinalExpectation {
+  readonly map: MapId;
+  readonly cgroup: CgroupId;
+  readonly attachType?: AttachType;
+  /** u64 words from offset 0, the rest zero; undefined: no entry. */
+  readonly value: readonly number[] | undefined;
+}
+
+/** The key's current value, or undefined when it has no entry. */
+export function finalValueOf(k: Kernel, e: FinalExpectation): readonly number[] | undefined {
+  const m = k.maps.get(e.map);
+  if (m === undefined) return undefined;
+  const slots = (obj: ObjId): readonly number[] => k.memory.objects.get(obj)?.data ?? [];
+  if (!isCgroupStorageMap(m)) {
+    // Only the cgroup's published owner storage counts: a lost first insert's storage never was.
+    const elem = k.localStorages.linkedElem(k.cgroups.get(e.cgroup).bpfCgrpStorage, e.map);
+    return elem === null ? undefined : slots(elem);
+  }
+  const s = m.list.find(
+    (x) =>
+      x.key?.cgroupInodeId === e.cgroup && (e.attachType === undefined || x.key.attachType === e.attachType),
+  );
+  if (s === undefined) return undefined;
+  if (s.buf !== null) return slots(s.buf);
+  const sum: number[] = [];
+  for (const b of s.percpuBufs) {
+    for (const [i, v] of slots(b).entries()) sum[i] = (sum[i] ?? 0) + v;
+  }
+  return sum;
+}
+
+const show = (v: readonly number[] | undefined): string =>
+  v === undefined ? 'no entry' : `[${v.join(', ')}]`;
+
+function mismatch(k: Kernel, e: FinalExpectation): Violation | undefined {
+  const got = finalValueOf(k, e);
+  const want = e.value;
+  if (got === undefined && want === undefined) return undefined;
+  if (got !== undefined && want !== undefined) {
+    const n = Math.max(got.length, want.length);
+    if (Array.from({ length: n }, (_, i) => i).every((i) => (got[i] ?? 0) === (want[i] ?? 0)))
+      return undefined;
+  }
+  const padded =
+    want === undefined
+      ? undefined
+      : Array.from({ length: got?.length ?? want.length }, (_, i) => want[i] ?? 0);
+  const key = `${mapName(k, e.map)}[${cgroupName(k, e.cgroup)}${e.attachType === undefined ? '' : `, ${e.attachType}`}]`;
+  return violation(FINAL_VALUE, `at the end ${key} holds ${show(got)}; the scenario expects ${show(padded)}`);
+}
+
+/** Creates the property for a scenario's expectations (checked at the end, in order). */
+export function createFinalValue(expectations: readonly FinalExpectation[]): Property {
+  return {
+    id: FINAL_VALUE,
+    description: 'each key the scenario names ends holding the value it expects (expectFinal)',
+    checkEnd(k) {
+      for (const e of expectations) {
+        const v = mismatch(k, e);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    },
+  };
+}
