@@ -29,17 +29,6 @@ export function createEngine(): Engine {
     },
     check: async (scenario, options: RunOptions, hooks) => {
       const source = (scenario as EngineScenario).source;
-      if (
-        options.shard !== undefined &&
-        options.shard.count > 1 &&
-        !['random', 'pct'].includes(options.strategy)
-      )
-        return {
-          ok: false,
-          error: {
-            message: `--shard: strategy ${options.strategy} cannot be sharded yet; use random or pct`,
-          },
-        };
       const prepared = prepareRun(source, options.kernel, options.params);
       if (!prepared.ok) return prepared;
       return runCheck(prepared.value, options, hooks);

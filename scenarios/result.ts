@@ -2,6 +2,7 @@
  * What a check returns: plain data, the same for the API, the cli's formats
  * and merged shards. JSON-serialisable throughout.
  */
+import type { ShardLedger } from './workerLedger.js';
 
 /** One row of a counterexample trace. */
 export interface TraceRow {
@@ -64,8 +65,8 @@ export interface CheckReport {
   readonly stats: CheckStats;
   /** Reachability goals never met: a passing verdict with any of these is vacuous. */
   readonly unreached: readonly string[];
-  /** Which part of the space this report covers, when sharded. */
-  readonly shard?: { readonly index: number; readonly count: number };
+  /** Which part of the space this report covers, when sharded; the ledger lets `merge` rebuild the whole run. */
+  readonly shard?: { readonly index: number; readonly count: number; readonly ledger?: ShardLedger };
   /** Strategy-specific facts, e.g. PCT's per-run probability bound. */
   readonly strategyInfo?: Readonly<Record<string, string | number>>;
   readonly violation?: FoundViolation;

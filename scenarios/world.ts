@@ -102,12 +102,35 @@ function sharedCpuObjects(k: Kernel, bodies: readonly ActorBody[]): Map<number, 
 export class ReachabilityLog {
   /** invariant: keys in first-registration order. */
   readonly reached = new Map<string, boolean>();
+  /** Ordinal (executions begun since the last reset, from 0) of the execution that first met each goal; -1 = none yet. */
+  private readonly firstAt = new Map<string, number>();
+  private begun = 0;
+
+  /** Counts an execution as begun (the factory calls it once per world it builds). */
+  beginExecution(): void {
+    this.begun++;
+  }
+
+  /** Forgets everything: a worker starts each unit of work afresh. */
+  reset(): void {
+    this.reached.clear();
+    this.firstAt.clear();
+    this.begun = 0;
+  }
 
   /** Records the goals met by one finished execution. */
   record(world: World): void {
     for (const r of world.reachability) {
-      if (!this.reached.get(r.id)) this.reached.set(r.id, r.isReached(world.kernel));
+      if (this.reached.get(r.id)) continue;
+      const hit = r.isReached(world.kernel);
+      this.reached.set(r.id, hit);
+      this.firstAt.set(r.id, hit ? this.begun - 1 : -1);
     }
+  }
+
+  /** Every goal seen with the ordinal of the execution that first met it (-1 = none), in registration order. */
+  firstReached(): [string, number][] {
+    return [...this.firstAt];
   }
 
   /** Goals no execution has reached, in registration order. */
@@ -129,18 +152,28 @@ function firstViolation(k: Kernel, props: readonly Property[], atEnd: boolean): 
 /** Wraps a world builder as the scheduler's ExecutionFactory; `log` collects reachability. */
 export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): ExecutionFactory {
   return (choose) => {
+    log?.beginExecution();
     const world = build(choose);
     const k = world.kernel;
-    const stepProps = world.properties.filter((p) => p.checkStep !== undefined);
-    const stepGoals = world.reachability.filter((g) => g.observeStep !== undefined);
+    // Bound once per execution so the per-step loop is a plain array walk with monomorphic calls.
+    const stepChecks = world.properties.flatMap((p) =>
+      p.checkStep === undefined ? [] : [p.checkStep.bind(p)],
+    );
+    const stepGoals = world.reachability.flatMap((g) =>
+      g.observeStep === undefined ? [] : [g.observeStep.bind(g)],
+    );
     const describer = new StepDescriber(k);
     const cpuObjs = sharedCpuObjects(k, world.bodies);
     const execution: Execution = {
       tasks: world.bodies.map((b) => new ActorTask(k, b.actor, b.op, cpuObjs.get(b.actor.cpu))),
       describeLastStep: () => describer.describe(),
       checkStep: () => {
-        for (const g of stepGoals) g.observeStep!(k);
-        return stepProps.length === 0 ? undefined : firstViolation(k, stepProps, false);
+        for (let i = 0; i < stepGoals.length; i++) stepGoals[i]!(k);
+        for (let i = 0; i < stepChecks.length; i++) {
+          const v = stepChecks[i]!(k);
+          if (v !== undefined) return v;
+        }
+        return undefined;
       },
       checkEnd: () => {
         log?.record(world);

@@ -186,7 +186,13 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
 
   return {
     name: 'dpor',
-    isExhaustive: true,
+    /**
+     * A search that had to drop an infeasible wakeup sequence may have missed
+     * the traces only that sequence led to, so it does not claim the whole space.
+     */
+    get isExhaustive(): boolean {
+      return infeasible === 0;
+    },
     isIndexed: false,
     beginExecution(): boolean {
       if (isDone) return false;

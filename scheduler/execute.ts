@@ -19,26 +19,64 @@ export const LIVELOCK_INVARIANT = 'no-livelock';
  * picked task id) and one per data choice (the value), in the order they were made.
  */
 export class ChoiceLog {
+  // invariant: values[0..size) is the stream; entries past size are stale and
+  // kept so that the backing store is reused by the next execution (no trim, no regrowth).
   private readonly values: number[] = [];
+  private size = 0;
 
   /** Forgets everything; called at the start of each execution. */
   reset(): void {
-    this.values.length = 0;
+    this.size = 0;
   }
 
   /** Appends one decision. */
   push(value: number): void {
-    this.values.push(value);
+    if (this.size < this.values.length) this.values[this.size] = value;
+    else this.values.push(value);
+    this.size++;
   }
 
   /** Number of decisions so far. */
   get length(): number {
-    return this.values.length;
+    return this.size;
   }
 
   /** A copy of the stream (taken only for counterexamples and callbacks). */
   snapshot(): number[] {
-    return this.values.slice();
+    return this.values.slice(0, this.size);
+  }
+}
+
+/**
+ * Runnable-set arrays reused across steps: `of(n)` is an array of length n, so
+ * the loop never resizes an array (V8 trims and regrows on `length = 0`).
+ * Strategies read the array during nextTask only and never keep it.
+ */
+class RunnableArrays {
+  private readonly bySize: TaskId[][] = [];
+  private readonly scratch: TaskId[] = [];
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  add(t: TaskId): void {
+    if (this.count < this.scratch.length) this.scratch[this.count] = t;
+    else this.scratch.push(t);
+    this.count++;
+  }
+
+  /** The runnable ids as an array of exactly `count` entries. */
+  view(): TaskId[] {
+    const n = this.count;
+    let a = this.bySize[n];
+    if (a === undefined) {
+      a = new Array<TaskId>(n).fill(0 as TaskId);
+      this.bySize[n] = a;
+    }
+    for (let i = 0; i < n; i++) a[i] = this.scratch[i]!;
+    return a;
   }
 }
 
@@ -113,7 +151,7 @@ export function runExecution(
   isWorldBuilt = true;
   const tasks = execution.tasks;
   state.tasks = tasks;
-  const runnable: TaskId[] = [];
+  const runnableSet = new RunnableArrays();
   let current: TaskId | undefined;
   let preemptions = 0;
   let clockAdvances = 0;
@@ -125,7 +163,7 @@ export function runExecution(
     clockAdvances,
   });
   for (;;) {
-    runnable.length = 0;
+    runnableSet.clear();
     let unfinished = 0;
     let isCurrentRunnable = false;
     let nextWake = Number.POSITIVE_INFINITY;
@@ -136,11 +174,11 @@ export function runExecution(
       if (!t.isEnabled()) continue;
       const ready = t.readyAt();
       if (ready <= state.time) {
-        runnable.push(i as TaskId);
+        runnableSet.add(i as TaskId);
         if (i === current) isCurrentRunnable = true;
       } else if (ready < nextWake) nextWake = ready;
     }
-    if (runnable.length === 0) {
+    if (runnableSet.count === 0) {
       if (unfinished === 0) {
         const v = execution.checkEnd();
         return v === undefined ? end('finished') : end('violated', v);
@@ -157,6 +195,7 @@ export function runExecution(
         message: `execution exceeded maxSteps = ${maxSteps} (livelock or unbounded loop)`,
       });
     }
+    const runnable = runnableSet.view();
     const pick = strategy.nextTask(runnable, current, state);
     if (pick === undefined) return end('abandoned');
     checkPick(pick, runnable, state.stepCount);

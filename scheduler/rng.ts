@@ -1,6 +1,6 @@
 /**
  * The one seeded source of randomness. Only this file imports seedrandom;
- * strategies receive an {@link Rng} and never call Math.random.
+ * strategies receive an {@link Rng}; nothing else draws random numbers.
  */
 import seedrandom from 'seedrandom';
 

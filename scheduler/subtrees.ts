@@ -91,8 +91,20 @@ function probe(factory: ExecutionFactory, prefix: readonly number[], maxSteps: n
   return found ?? { kind: 'end' };
 }
 
+/** A split: the subtrees in search order, and whether the preemption bound dropped any prefix. */
+export interface SearchSplit {
+  readonly subtrees: readonly Subtree[];
+  /** True when a prefix over `maxPreemptions` was dropped (the bounded space is then not the whole space). */
+  readonly isBoundPruned: boolean;
+}
+
 /** The children of `node` one decision deeper, in ascending decision order. */
-function expand(factory: ExecutionFactory, node: Subtree, options: SplitOptions): Subtree[] | undefined {
+function expand(
+  factory: ExecutionFactory,
+  node: Subtree,
+  options: SplitOptions,
+  onBoundPruned: () => void,
+): Subtree[] | undefined {
   const next = probe(factory, node.prefix, options.maxSteps);
   if (next.kind === 'end') return undefined;
   if (next.kind === 'choice') {
@@ -106,7 +118,9 @@ function expand(factory: ExecutionFactory, node: Subtree, options: SplitOptions)
     const preemptions =
       node.preemptions +
       (next.current !== undefined && next.runnable.includes(next.current) && p !== next.current ? 1 : 0);
-    if (!isAsleep && preemptions <= (options.maxPreemptions ?? Number.POSITIVE_INFINITY)) {
+    const isOverBound = preemptions > (options.maxPreemptions ?? Number.POSITIVE_INFINITY);
+    if (isOverBound) onBoundPruned();
+    if (!isAsleep && !isOverBound) {
       const sleep = options.isReduced
         ? [...node.sleep, ...explored].filter((s) => s.task !== p && !isConflicting(s.accesses, accesses))
         : [];
@@ -122,15 +136,19 @@ function expand(factory: ExecutionFactory, node: Subtree, options: SplitOptions)
  * there are `minSubtrees` of them or `maxDepth` is reached. Depends only on the
  * factory and the options, never on how many workers will explore the parts.
  */
-export function splitSearchTree(factory: ExecutionFactory, options: SplitOptions): Subtree[] {
+export function splitSearchTree(factory: ExecutionFactory, options: SplitOptions): SearchSplit {
   const minSubtrees = options.minSubtrees ?? DEFAULT_MIN_SUBTREES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_SPLIT_DEPTH;
   let level: Subtree[] = [{ prefix: [], sleep: [], preemptions: 0 }];
+  let isBoundPruned = false;
+  const onBoundPruned = (): void => {
+    isBoundPruned = true;
+  };
   for (let depth = 0; depth < maxDepth && level.length < minSubtrees; depth++) {
     const deeper: Subtree[] = [];
     let isGrowing = false;
     for (const node of level) {
-      const children = expand(factory, node, options);
+      const children = expand(factory, node, options, onBoundPruned);
       if (children === undefined) deeper.push(node);
       else {
         deeper.push(...children);
@@ -140,7 +158,7 @@ export function splitSearchTree(factory: ExecutionFactory, options: SplitOptions
     if (!isGrowing) break;
     level = deeper;
   }
-  return level;
+  return { subtrees: level, isBoundPruned };
 }
 
 /**

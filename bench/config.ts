@@ -1,0 +1,53 @@
+/**
+ * Bench sizes: the issue's defaults, each overridable by an environment
+ * variable (BENCH_<NAME>) so a quick run or a bigger machine can change them.
+ */
+import { availableParallelism } from 'node:os';
+
+/** Every size the bench uses. */
+export interface BenchConfig {
+  readonly cpus: number;
+  readonly iterations: number;
+  /** Seconds each throughput measurement runs. */
+  readonly throughputSeconds: number;
+  readonly workers: number;
+  /** Naive executions beyond which a scenario counts as too large to enumerate. */
+  readonly enumerateCap: number;
+  /** Seconds an enumeration attempt may take. */
+  readonly enumerateSeconds: number;
+  readonly seeds: number;
+  /** Seconds one search for a bug may take before it counts as not found. */
+  readonly bugSeconds: number;
+  /** Executions one search for a bug may take. */
+  readonly bugRuns: number;
+  /** Seconds the exhaustive search may take per memory candidate. */
+  readonly memorySeconds: number;
+  readonly seed: string;
+  readonly out: string;
+}
+
+function num(name: string, fallback: number): number {
+  const raw = process.env[`BENCH_${name}`];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`BENCH_${name} must be a positive number, got '${raw}'`);
+  return v;
+}
+
+/** Reads the configuration from the environment. */
+export function readConfig(): BenchConfig {
+  return {
+    cpus: num('CPUS', 4),
+    iterations: num('ITERATIONS', 8),
+    throughputSeconds: num('THROUGHPUT_SECONDS', 5),
+    workers: num('WORKERS', availableParallelism()),
+    enumerateCap: num('ENUMERATE_CAP', 10_000),
+    enumerateSeconds: num('ENUMERATE_SECONDS', 3),
+    seeds: num('SEEDS', 20),
+    bugSeconds: num('BUG_SECONDS', 2),
+    bugRuns: num('BUG_RUNS', 20_000),
+    memorySeconds: num('MEMORY_SECONDS', 20),
+    seed: process.env.BENCH_SEED ?? 'bench',
+    out: process.env.BENCH_OUT ?? 'bench/results/bench.json',
+  };
+}

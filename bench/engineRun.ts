@@ -1,0 +1,51 @@
+/** Running the engine from the bench: a catalogue entry, options with defaults, a wall-clock budget. */
+
+import { runCheck } from '../scenarios/check.js';
+import type { RunOptions, StrategyName } from '../scenarios/engine.js';
+import { loadScenario } from '../scenarios/load.js';
+import { type PreparedRun, prepareRun } from '../scenarios/prepare.js';
+import type { CheckReport } from '../scenarios/result.js';
+
+/** A prepared catalogue entry; throws on a bad name or parameter (a bench bug). */
+export function prepareEntry(name: string, params: Readonly<Record<string, number>> = {}): PreparedRun {
+  const source = loadScenario(name);
+  if (!source.ok) throw new Error(source.error.message);
+  const run = prepareRun(source.value, undefined, params);
+  if (!run.ok) throw new Error(run.error.message);
+  return run.value;
+}
+
+/** Run options for the bench. */
+export function benchOptions(
+  strategy: StrategyName,
+  seed: string,
+  runs: number,
+  workers: number,
+  params: Readonly<Record<string, number>> = {},
+): RunOptions {
+  return { strategy, seed, runs, depth: 3, preemptions: 2, maxSteps: 10_000, params, workers };
+}
+
+/** A report and its wall time. */
+export interface TimedReport {
+  readonly report: CheckReport;
+  readonly ms: number;
+  readonly isStopped: boolean;
+}
+
+/** Runs the engine's check for at most `seconds` of wall time. */
+export async function timedCheck(
+  run: PreparedRun,
+  options: RunOptions,
+  seconds: number,
+): Promise<TimedReport> {
+  const start = performance.now();
+  let isStopped = false;
+  const shouldStop = (): boolean => {
+    if (performance.now() - start > seconds * 1000) isStopped = true;
+    return isStopped;
+  };
+  const r = await runCheck(run, options, { shouldStop });
+  if (!r.ok) throw new Error(r.error.message);
+  return { report: r.value, ms: performance.now() - start, isStopped };
+}
