@@ -99,9 +99,29 @@ function* bpfCgrpStorageGet(
   if (!hasBusyCounter(k.era)) return yield* lookupOrCreate(k, actor, smap, cg, value, flags, true);
   const isNotBusy = yield* busyTrylock(k, actor);
   if (!isNotBusy && k.era === 'E1') return null;
-  const ret = yield* lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy);
+  const ret = yield* inHelperFrame(
+    actor,
+    'bpf_cgrp_storage_get',
+    isNotBusy,
+    lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy),
+  );
   if (isNotBusy) yield* busyUnlock(k, actor);
   return ret;
+}
+
+/**
+ * Runs `op` as the body of helper `helper` on `actor` (E1/E2), noting whether the
+ * helper holds its CPU's busy counter, for 'helper-lock' observations.
+ */
+function* inHelperFrame<T>(actor: Actor, helper: string, holdsBusy: boolean, op: Op<T>): Op<T> {
+  if (actor.helperFrames === undefined) actor.helperFrames = [];
+  const frames = actor.helperFrames;
+  frames.push({ helper, holdsBusy });
+  try {
+    return yield* op;
+  } finally {
+    frames.pop();
+  }
 }
 
 function* lookupOrCreate(
@@ -160,7 +180,12 @@ function* bpfCgrpStorageDelete(
   if (cg === null) return -EINVAL;
   if (!hasBusyCounter(k.era)) return yield* cgroupStorageDelete(k, actor, smap, cg);
   if (!(yield* busyTrylock(k, actor))) return -EBUSY;
-  const ret = yield* cgroupStorageDelete(k, actor, smap, cg);
+  const ret = yield* inHelperFrame(
+    actor,
+    'bpf_cgrp_storage_delete',
+    true,
+    cgroupStorageDelete(k, actor, smap, cg),
+  );
   yield* busyUnlock(k, actor);
   return ret;
 }

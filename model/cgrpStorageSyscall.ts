@@ -24,6 +24,8 @@ import { type Access, type Op, rd, rel, step, wr } from './step.js';
 interface Seen {
   cg: CgroupId | null;
   existedBefore: boolean;
+  /** Updates: what the 'syscall' observation's begin / old / oldValue / elem record. */
+  update?: { begin: number; old: ObjId | null; before: readonly number[] | undefined; elem?: ObjId };
 }
 
 function observeSyscall<T>(
@@ -47,7 +49,23 @@ function observeSyscall<T>(
     ret,
     existedBefore: seen.existedBefore,
     ...value,
+    ...updateFields(k, seen),
   });
+}
+
+/** The update-only fields of a 'syscall' observation, read when the command returns. */
+function updateFields(k: Kernel, seen: Seen): object {
+  const u = seen.update;
+  if (u === undefined) return {};
+  const after = u.old === null ? undefined : k.memory.objects.get(u.old)?.data;
+  return {
+    begin: u.begin,
+    old: u.old,
+    ...(u.old === null || u.before === undefined
+      ? {}
+      : { oldValue: { before: u.before, after: after === undefined ? undefined : [...after] } }),
+    ...(u.elem === undefined ? {} : { elem: u.elem }),
+  };
 }
 
 /**
@@ -159,8 +177,12 @@ function* bpfMapUpdateElem(
   if ((flags & BPF_F_LOCK) !== 0 && smap.spinLockSlot === undefined) return err(EINVAL);
   const cg = yield* resolveFd(k, actor, smap.id, fd, seen);
   if (!cg.ok) return cg;
+  const old = k.localStorages.linkedElem(k.cgroups.get(cg.value).bpfCgrpStorage, smap.id);
+  const before = old === null ? undefined : k.memory.objects.get(old)?.data;
+  seen.update = { begin: k.observations.length, old, before: before === undefined ? undefined : [...before] };
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const r = yield* bpfLocalStorageUpdate(k, actor, smap, cg.value, value, flags);
+  if (r.ok) seen.update.elem = r.value;
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
   yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rel(k.rcuObj)]));
   cgroupPutNow(k, actor, cg.value);

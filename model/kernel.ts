@@ -138,6 +138,11 @@ export interface Actor {
   progDepth: number;
   /** Nesting depth of hooks fired on this actor (fireHook): >0 inside a program run from kernel code. */
   hookDepth: number;
+  /**
+   * E1/E2: the BPF storage helper calls running on this actor, innermost last, and
+   * whether each holds its CPU's busy counter (absent until the first helper call).
+   */
+  helperFrames?: { readonly helper: string; readonly holdsBusy: boolean }[];
 }
 
 /** Per-CPU state. */

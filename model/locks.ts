@@ -124,6 +124,24 @@ export class Locks {
 export function* lockAcquire(k: Kernel, actor: Actor, lock: ObjId, extra: readonly Access[] = []): Op<void> {
   yield step(`lock ${k.locks.get(lock).label}`, [acq(lock), ...extra], { kind: 'lock', lock });
   k.locks.acquire(lock, actor.id, actor.cpu);
+  observeHelperLock(k, actor, lock);
+}
+
+/** Inside a BPF storage helper (E1/E2), an owner or bucket acquisition is a 'helper-lock' observation. */
+function observeHelperLock(k: Kernel, actor: Actor, lock: ObjId): void {
+  const frames = actor.helperFrames;
+  const frame = frames === undefined ? undefined : frames[frames.length - 1];
+  const cls = k.locks.get(lock).cls;
+  if (frame === undefined || (cls !== 'owner' && cls !== 'bucket')) return;
+  k.observe({
+    kind: 'helper-lock',
+    actor: actor.id,
+    lock,
+    cls,
+    helper: frame.helper,
+    busy: k.cpus[actor.cpu]?.busy ?? 0,
+    holdsBusy: frame.holdsBusy,
+  });
 }
 
 /** Releases a lock; `extra` declares what the caller does right after, inside the same step. */

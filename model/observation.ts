@@ -36,6 +36,17 @@ export type Observation =
       readonly existedBefore: boolean;
       /** The value read, for lookups. */
       readonly value?: readonly number[];
+      /** k.observations.length when the command had resolved its cgroup (updates): what happened during it follows. */
+      readonly begin?: number;
+      /** Updates: the element of (map, cgroup) linked at `begin`, or null. */
+      readonly old?: ObjId | null;
+      /** Updates with an `old`: its contents at `begin` and when the command returned (undefined once freed). */
+      readonly oldValue?: {
+        readonly before: readonly number[];
+        readonly after: readonly number[] | undefined;
+      };
+      /** Successful updates: the element that now holds the written value (new, or `old` in place). */
+      readonly elem?: ObjId;
     }
   /** A program made a store or atomic add through a map value pointer. */
   | {
@@ -100,6 +111,22 @@ export type Observation =
       readonly storageMap: MapId | null;
       /** The running prog item's storage of that type (bpf_cg_run_ctx.prog_item). */
       readonly expected: ObjId | null;
+    }
+  /**
+   * E1/E2: a BPF storage helper (bpf_cgrp_storage_get/delete, including the update
+   * and unlink code it calls) acquired an owner or bucket lock. Invariant 18.
+   */
+  | {
+      readonly kind: 'helper-lock';
+      readonly actor: ActorId;
+      readonly lock: ObjId;
+      readonly cls: 'owner' | 'bucket';
+      /** The innermost running helper. */
+      readonly helper: string;
+      /** This CPU's bpf_cgrp_storage_busy counter at the acquisition. */
+      readonly busy: number;
+      /** Whether that helper's own bpf_cgrp_storage_trylock() succeeded (it holds one count). */
+      readonly holdsBusy: boolean;
     }
   /** An E3 rqspinlock acquisition failed (-EDEADLK or -ETIMEDOUT). */
   | { readonly kind: 'lock-fail'; readonly actor: ActorId; readonly lock: ObjId; readonly errno: number };

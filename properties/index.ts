@@ -25,6 +25,7 @@ import { createNoCreateOnDying, NO_CREATE_ON_DYING } from './noCreateOnDying.js'
 import { createNoDoubleFree, NO_DOUBLE_FREE } from './noDoubleFree.js';
 import { createNoErrnoFromGet, NO_ERRNO_FROM_GET } from './noErrnoFromGet.js';
 import { createNoLeak, NO_LEAK } from './noLeak.js';
+import { createNoLockWhileBusy, NO_LOCK_WHILE_BUSY } from './noLockWhileBusy.js';
 import { createNoNullDeref, NO_NULL_DEREF } from './noNullDeref.js';
 import { createNoOutOfBounds, OUT_OF_BOUNDS } from './noOutOfBounds.js';
 import { createNoSpuriousCreateFailure, NO_SPURIOUS_CREATE_FAILURE } from './noSpuriousCreateFailure.js';
@@ -37,6 +38,7 @@ import { createReachabilityGoal, GOAL_IDS } from './reachability.js';
 import { NO_DEADLOCK, NO_LIVELOCK, SCHEDULER_VERDICTS } from './schedulerVerdicts.js';
 import { createSingleElement, SINGLE_ELEMENT } from './singleElement.js';
 import { createUpdateFlags, UPDATE_FLAGS } from './updateFlags.js';
+import { createUpdateReplace, UPDATE_REPLACE } from './updateReplace.js';
 import { createZeroedOrInitial, ZEROED_OR_INITIAL } from './zeroedOrInitial.js';
 
 export { NO_DEADLOCK, NO_LIVELOCK, SCHEDULER_VERDICTS };
@@ -70,6 +72,8 @@ const FACTORIES: ReadonlyMap<string, () => Property> = new Map([
   [GET_FINDS_PREALLOC, createGetFindsPrealloc],
   [NO_SPURIOUS_NULL, createNoSpuriousNull],
   [NO_SPURIOUS_CREATE_FAILURE, createNoSpuriousCreateFailure],
+  [UPDATE_REPLACE, createUpdateReplace],
+  [NO_LOCK_WHILE_BUSY, createNoLockWhileBusy],
 ]);
 
 /**
@@ -100,7 +104,8 @@ export const SCHEDULER_IDS: readonly string[] = [NO_DEADLOCK, NO_LIVELOCK];
 
 /**
  * What every scenario checks: memory safety, lock order, the busy counter, the
- * structural invariants 1–5, return-value sanity, teardown completeness and leaks.
+ * structural invariants 1–5, return-value sanity, teardown completeness and leaks,
+ * update-replace (invariant 16) and no-lock-while-busy (invariant 18, E1/E2).
  * Opt-in (via `check`) are the claims a bug scenario may want to see first or that
  * need racing context: atomic-add, null-on-absent, get-never-creates-without-flag,
  * update-flags, cleanup-on-free, no-create-on-dying, deprecated-semantics, and the
@@ -126,6 +131,8 @@ export const ALWAYS_ON: readonly string[] = [
   MAP_FREE_CLEAN,
   E3_SINGLE_FREE,
   NO_LEAK,
+  UPDATE_REPLACE,
+  NO_LOCK_WHILE_BUSY,
 ];
 
 /**

@@ -50,6 +50,9 @@ export function describeObservation(k: Kernel, o: Observation): string {
     case 'selem-create':
       // The helper or syscall that created it names the element already.
       return '';
+    case 'helper-lock':
+      // The lock step names the lock already.
+      return '';
     default:
       return o satisfies never;
   }

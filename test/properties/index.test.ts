@@ -14,8 +14,8 @@ import { KNOWN_INVARIANTS } from '../../scenarios/format/vocabulary.js';
 import { DEADLOCK_INVARIANT, LIVELOCK_INVARIANT } from '../../scheduler/execute.js';
 
 describe('property registry', () => {
-  it('lists 28 properties and 7 goals, each built fresh under its own id', () => {
-    expect(PROPERTY_IDS.length).toBe(28);
+  it('lists 30 properties and 7 goals, each built fresh under its own id', () => {
+    expect(PROPERTY_IDS.length).toBe(30);
     expect(REACHABILITY_IDS).toEqual([
       'cgroup-freed-while-running',
       'get-returned-null',
@@ -59,7 +59,7 @@ describe('property registry', () => {
     const known: readonly string[] = KNOWN_INVARIANTS;
     const unmapped = known.filter((id) => createProperty(id) === undefined && id !== 'no-deadlock');
     // final-value is built by the scenario compiler from a scenario's expectFinal, not the registry.
-    expect(unmapped).toEqual(['update-replace', 'no-lock-while-busy', 'one-storage-per-type', 'final-value']);
+    expect(unmapped).toEqual(['one-storage-per-type', 'final-value']);
     expect(Object.keys(PROPERTY_ALIASES).every((a) => known.includes(a))).toBe(true);
   });
 });
