@@ -9,7 +9,7 @@ import type { ScenarioInfo } from '../scenarios/engine.js';
 import { createDfsStrategy } from '../scheduler/dfs.js';
 import { createDporStrategy } from '../scheduler/dpor.js';
 import { explore } from '../scheduler/explore.js';
-import { canonicalTrace, type RecordedExecution, type TraceEvent } from '../scheduler/mazurkiewicz.js';
+import { canonicalTrace, recordingStrategy } from '../scheduler/mazurkiewicz.js';
 import type { Strategy } from '../scheduler/strategy.js';
 import { restrictToSubtree, splitSearchTree } from '../scheduler/subtrees.js';
 import type { ExecutionFactory } from '../scheduler/task.js';
@@ -37,36 +37,7 @@ const NO_INVARIANT = '\u0000none';
 
 /** Wraps a strategy so that every execution's trace is canonicalised into `seen`. */
 function recording(inner: Strategy, seen: Set<string>): Strategy {
-  let rec: RecordedExecution = { initialChoices: [], events: [] };
-  let current: TraceEvent | undefined;
-  return {
-    ...inner,
-    beginExecution(i) {
-      rec = { initialChoices: [], events: [] };
-      current = undefined;
-      return inner.beginExecution(i);
-    },
-    nextTask(runnable, cur, view) {
-      const p = inner.nextTask(runnable, cur, view);
-      if (p === undefined) return undefined;
-      const t = view.tasks[p]!;
-      current = { task: p, accesses: t.peek()!.accesses, choices: [], time: t.readyAt() };
-      rec.events.push(current);
-      return p;
-    },
-    choose(n) {
-      const v = inner.choose(n);
-      (current === undefined ? rec.initialChoices : current.choices).push(v);
-      return v;
-    },
-    onClockAdvance(now) {
-      rec.events.push({ task: -1, accesses: [], choices: [], time: now });
-    },
-    endExecution(outcome) {
-      seen.add(canonicalTrace(rec));
-      inner.endExecution(outcome);
-    },
-  };
+  return recordingStrategy(inner, (rec) => seen.add(canonicalTrace(rec)));
 }
 
 function deadline(seconds: number): () => boolean {

@@ -10,7 +10,7 @@ import { ChoiceLog, DEFAULT_MAX_STEPS, runExecution } from './execute.js';
 import { explore } from './explore.js';
 import { isConflicting } from './happensBefore.js';
 import { createReplayStrategy } from './replay.js';
-import type { Strategy } from './strategy.js';
+import type { ExecutionOutcome, Strategy } from './strategy.js';
 import type { Access, ExecutionFactory, TaskId } from './task.js';
 
 /** One event of a recorded execution: a step, or a clock advance (task -1). */
@@ -30,17 +30,24 @@ export interface RecordedExecution {
 
 const CLOCK = -1;
 
-/** Replays `choices` exactly and records every step's footprint and every clock advance. */
-export function recordExecution(
-  factory: ExecutionFactory,
-  choices: readonly number[],
-  maxSteps = DEFAULT_MAX_STEPS,
-): RecordedExecution {
-  const inner = createReplayStrategy(choices);
-  const rec: RecordedExecution = { initialChoices: [], events: [] };
+/**
+ * Wraps a strategy so that each execution's steps (with their footprints and
+ * data choices) and clock advances are recorded; `onEnd` receives the record
+ * of every execution as it ends.
+ */
+export function recordingStrategy(
+  inner: Strategy,
+  onEnd: (rec: RecordedExecution, outcome: ExecutionOutcome) => void,
+): Strategy {
+  let rec: RecordedExecution = { initialChoices: [], events: [] };
   let current: TraceEvent | undefined;
-  const recorder: Strategy = {
+  return {
     ...inner,
+    beginExecution(i) {
+      rec = { initialChoices: [], events: [] };
+      current = undefined;
+      return inner.beginExecution(i);
+    },
     nextTask(runnable, cur, view) {
       const p = inner.nextTask(runnable, cur, view);
       if (p === undefined) return undefined;
@@ -57,13 +64,30 @@ export function recordExecution(
     onClockAdvance(now) {
       rec.events.push({ task: CLOCK, accesses: [], choices: [], time: now });
     },
+    endExecution(outcome) {
+      onEnd(rec, outcome);
+      inner.endExecution(outcome);
+    },
   };
-  inner.beginExecution(0);
+}
+
+/** Replays `choices` exactly and records every step's footprint and every clock advance. */
+export function recordExecution(
+  factory: ExecutionFactory,
+  choices: readonly number[],
+  maxSteps = DEFAULT_MAX_STEPS,
+): RecordedExecution {
+  const inner = createReplayStrategy(choices);
+  let recorded: RecordedExecution = { initialChoices: [], events: [] };
+  const recorder = recordingStrategy(inner, (rec) => {
+    recorded = rec;
+  });
+  recorder.beginExecution(0);
   const outcome = runExecution(factory, recorder, { log: new ChoiceLog(), maxSteps });
-  inner.endExecution(outcome);
+  recorder.endExecution(outcome);
   const d = inner.divergence();
   if (d !== undefined) throw new Error(`recordExecution: the stream does not replay: ${d.reason}`);
-  return rec;
+  return recorded;
 }
 
 function isDependent(a: TraceEvent, b: TraceEvent): boolean {
