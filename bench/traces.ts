@@ -61,7 +61,9 @@ function countDpor(f: ExecutionFactory, cfg: BenchConfig): { done: number; aband
     onlyInvariant: NO_INVARIANT,
     shouldStop: deadline(cfg.enumerateSeconds),
   });
-  return r.complete ? { done: r.executions - r.sleepBlocked, abandoned: r.sleepBlocked } : undefined;
+  // The search ran out of work (it may still not claim completeness: see `infeasible` in dpor.ts).
+  const isFinished = r.stoppedBy === 'exhausted';
+  return isFinished ? { done: r.executions - r.sleepBlocked, abandoned: r.sleepBlocked } : undefined;
 }
 
 function countSplit(
@@ -78,7 +80,7 @@ function countSplit(
       onlyInvariant: NO_INVARIANT,
       shouldStop: stop,
     });
-    if (!r.complete) return undefined;
+    if (r.stoppedBy !== 'exhausted') return undefined;
     done += r.executions - r.sleepBlocked;
     abandoned += r.sleepBlocked;
   }
