@@ -10,7 +10,7 @@
 import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
-import { acq, type Op, rel, step, wr } from './step.js';
+import { acq, type Op, rd, rel, step, wr } from './step.js';
 
 /** A queued struct work_struct: an operation a kworker runs. */
 export interface WorkItem {
@@ -102,12 +102,14 @@ export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<voi
   }
 }
 
-/** synchronize_rcu() / synchronize_rcu_tasks_trace(): waits for the read sections open now. */
+/**
+ * synchronize_rcu() / synchronize_rcu_tasks_trace(): starts a grace period (a
+ * step of its own, reading which read sections are open) and waits for them.
+ */
 export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = 'rcu'): Op<void> {
-  yield step(`${actor.name}: synchronize_rcu(${flavour})`, [acq(k.rcuObj)], {
-    kind: 'gp',
-    readers: k.rcu.snapshot(flavour),
-  });
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) starts a grace period`, [rd(k.rcuObj)]);
+  const readers = k.rcu.snapshot(flavour);
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [acq(k.rcuObj)], { kind: 'gp', readers });
 }
 
 /**
@@ -115,8 +117,9 @@ export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = '
  * `flavour` queued before the call has run (kernel/rcu/tree.c).
  */
 export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<void> {
+  yield step(`${actor.name}: rcu_barrier(${flavour}) notes the queued callbacks`, [rd(k.rcuObj)]);
   const pending = k.rcu.queue.filter((cb) => cb.flavour === flavour);
-  yield step(`${actor.name}: rcu_barrier(${flavour})`, [acq(k.rcuObj)], {
+  yield step(`${actor.name}: rcu_barrier(${flavour}) waits`, [acq(k.rcuObj)], {
     kind: 'until',
     what: `queued ${flavour} callbacks ran`,
     isReady: () => pending.every((cb) => !k.rcu.queue.includes(cb)),

@@ -29,6 +29,9 @@ describe('deferred work', () => {
     const { k, a, b } = world();
     runOp(k, a, rcuReadLock(k, a));
     const sync = start(k, b, synchronizeRcu(k, b));
+    // First step: the grace period starts and takes the open read sections; then it waits.
+    expect(sync.isReady()).toBe(true);
+    sync.step();
     expect(sync.isReady()).toBe(false);
     runOp(k, a, rcuReadUnlock(k, a));
     expect(sync.run()).toBeUndefined();
@@ -68,6 +71,8 @@ describe('deferred work', () => {
     const { k, b, rcu } = world();
     k.rcu.call('trace cb', 'tasks_trace', () => {});
     const barrier = start(k, b, rcuBarrier(k, b, 'tasks_trace'));
+    // First step: the barrier notes what is queued; then it waits for those callbacks.
+    barrier.step();
     expect(barrier.isReady()).toBe(false);
     const worker = start(
       k,
