@@ -4,7 +4,7 @@
  * Everything that can be wrong with the input is found once, here, as an
  * InputError; building a world afterwards cannot fail.
  */
-import { type AttachType, isCgroupProgType } from '../../model/bpfProgram.js';
+import { type AttachType, type BpfProgram, isCgroupProgType } from '../../model/bpfProgram.js';
 import type { KernelEra } from '../../model/era.js';
 import { type ActorId, asCpuNo, type CgroupId } from '../../model/ids.js';
 import type { Actor, ModelOptions } from '../../model/kernel.js';
@@ -107,18 +107,24 @@ function defaultAttachOf(def: ResolvedScenarioDef, ids: SetupIds): (map: string)
 export function compileScenario(def: ResolvedScenarioDef, era: KernelEra): Loaded<WorldBuilder> {
   const options = modelOptionsOf(def, era);
   if ('message' in options) return { ok: false, error: options };
-  const probe = setupKernel(def, options, () => 0);
+  const loaded = new Map<string, BpfProgram>();
+  const probe = setupKernel(def, options, () => 0, loaded);
   if (!probe.ok) return { ok: false, error: probe.error };
   const actorError = checkActorPrograms(def, probe.ids);
   if (actorError !== undefined) return { ok: false, error: actorError };
   const checks = buildProperties(def);
   if (!checks.ok) return checks;
-  const build: WorldBuilder = (choose) => buildWorld(def, options, choose);
+  const build: WorldBuilder = (choose) => buildWorld(def, options, choose, loaded);
   return { ok: true, value: build };
 }
 
-function buildWorld(def: ResolvedScenarioDef, options: ModelOptions, choose: (n: number) => number) {
-  const setup = setupKernel(def, options, choose);
+function buildWorld(
+  def: ResolvedScenarioDef,
+  options: ModelOptions,
+  choose: (n: number) => number,
+  loaded: Map<string, BpfProgram>,
+) {
+  const setup = setupKernel(def, options, choose, loaded);
   if (!setup.ok) throw new Error(`scenario ${def.name} built once but not twice: ${setup.error.message}`);
   const { k, ids } = setup;
   const checks = buildProperties(def);

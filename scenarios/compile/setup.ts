@@ -109,11 +109,17 @@ function holdUsedMaps(k: Kernel, prog: BpfProgram): void {
   for (const name of used) k.maps.get(prog.maps[name]!)!.refcnt++;
 }
 
-/** Builds the initial state; `choose` feeds the kernel's data choices. */
+/**
+ * Builds the initial state; `choose` feeds the kernel's data choices.
+ * Programs are immutable and every execution builds the same maps with the
+ * same ids, so `loaded` (filled by the first build) spares later builds the
+ * parse and the verifier; each kernel still takes its own map references.
+ */
 export function setupKernel(
   def: ResolvedScenarioDef,
   options: ModelOptions,
   choose: (n: number) => number,
+  loaded?: Map<string, BpfProgram>,
 ): SetupResult {
   const k = new Kernel(options, choose);
   const cgroups = new Map<string, CgroupId>();
@@ -131,17 +137,21 @@ export function setupKernel(
     maps.set(m.name, r.value);
   }
   const programs = new Map<string, BpfProgram>();
+  const isLoaded = loaded !== undefined && loaded.size === def.programs.length;
   // Prog arrays are filled once every program is loaded, so a slot may name any program.
   const progArrays = new Map<string, BpfProgram[]>();
   for (const p of def.programs) {
     const array: BpfProgram[] = [];
-    const prog = loadProgram(k, p, maps, array);
+    const prog = isLoaded ? loaded.get(p.name)! : loadProgram(k, p, maps, array);
     if (typeof prog === 'string') return fail(`${def.name}: ${prog}`);
     programs.set(p.name, prog);
     holdUsedMaps(k, prog);
     progArrays.set(p.name, array);
   }
-  for (const p of def.programs) progArrays.get(p.name)!.push(...p.tailCalls.map((n) => programs.get(n)!));
+  if (!isLoaded) {
+    for (const p of def.programs) progArrays.get(p.name)!.push(...p.tailCalls.map((n) => programs.get(n)!));
+    for (const [name, prog] of programs) loaded?.set(name, prog);
+  }
   for (const [i, a] of def.attach.entries()) {
     const prog = programs.get(a.program)!;
     const atype = prog.attachType;
