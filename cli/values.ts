@@ -2,10 +2,12 @@
  * Validators for flag values. Each returns the parsed value or throws a
  * UsageError whose message names the flag, what it expected and what it got.
  */
+
+import { KERNEL_VERSIONS } from '../scenarios/format/vocabulary.js';
 import { UsageError } from './usageError.js';
 
 /** Kernel versions `--kernel` accepts, one per era, oldest first. */
-export const KNOWN_KERNELS: readonly string[] = ['6.2', '6.15', '7.0'];
+export const KNOWN_KERNELS: readonly string[] = KERNEL_VERSIONS;
 
 /** Output formats of check, replay and merge. */
 export const FORMATS = ['text', 'json', 'junit', 'chrome', 'dot'] as const;

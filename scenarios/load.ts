@@ -11,6 +11,7 @@ import { canonicalJson } from './format/canonical.js';
 import { scenarioInfo } from './format/info.js';
 import type { ScenarioDef } from './format/types.js';
 import { parseScenarioJson, type ValidateOptions } from './format/validate.js';
+import { KERNEL_VERSIONS } from './format/vocabulary.js';
 import { KNOWN_INVARIANT_IDS } from './invariants.js';
 
 /** A scenario ready to check: its definition, where it came from, and its content hash input. */
@@ -77,7 +78,10 @@ export function loadScenario(nameOrPath: string): Loaded<ScenarioSource> {
 /** The era of a kernel version string, or an input error naming the flag. */
 export function eraOf(version: string, where: string): Loaded<KernelEra> {
   const era = eraOfVersion(version);
-  if (era === undefined || !['6.2', '6.15', '7.0'].includes(version))
-    return { ok: false, error: { message: `${where}: unknown kernel '${version}' (known: 6.2, 6.15, 7.0)` } };
+  if (era === undefined || !(KERNEL_VERSIONS as readonly string[]).includes(version))
+    return {
+      ok: false,
+      error: { message: `${where}: unknown kernel '${version}' (known: ${KERNEL_VERSIONS.join(', ')})` },
+    };
   return { ok: true, value: era };
 }

@@ -3,63 +3,33 @@ import { cgrpStorageUpdateElem } from '../../model/cgrpStorageSyscall.js';
 import { runProg } from '../../model/interpreter.js';
 import type { Actor } from '../../model/kernel.js';
 import { BPF_ANY } from '../../model/localStorage.js';
-import type { Observation } from '../../model/observation.js';
 import { createAtomicAdd } from '../../properties/atomicAdd.js';
+import { ATOMIC_COUNT, RACY_COUNT } from '../../scenarios/catalogue/programs.js';
 import { start } from '../model/driver.js';
 import { elemOf } from '../model/world.js';
-import { Checker, counterProg, create, makeWorld, type World } from './fixture.js';
+import { Checker, counterProg, create, makeWorld } from './fixture.js';
 
-const ATOMIC = [
-  'call get map=counters cg=current flags=F_CREATE',
-  'jnull r0 out',
-  'atomic_add [r0+0] 1',
-  'out:',
-  'exit 0',
-];
-const RACY = [
-  'call get map=counters cg=current flags=F_CREATE',
-  'jnull r0 out',
-  'ld r1 [r0+0]',
-  'add r1 1',
-  'st [r0+0] r1',
-  'out:',
-  'exit 0',
-];
-
-/**
- * Until the interpreter puts `delta` on a `ld; add; st` store, the tests add it
- * themselves: every non-atomic store these programs make is the intended `+1`.
- */
-function markIncrements(w: World): void {
-  const obs = w.k.observations;
-  for (let i = 0; i < obs.length; i++) {
-    const o = obs[i]!;
-    if (o.kind === 'value-update' && !o.atomic && o.delta === undefined)
-      obs[i] = { ...o, delta: 1 } as Observation;
-  }
-}
+const ATOMIC = ATOMIC_COUNT;
+const RACY = RACY_COUNT;
 
 /** Two runs of `insns` on A (cpu0) and B (cpu1): each stops before its store, then both finish, A first. */
-function raceStores(insns: readonly string[], isMarked: boolean) {
+function raceStores(insns: readonly string[]) {
   const w = makeWorld();
   const elem = create(w, w.a)!;
   const prog = counterProg(w, 'count', insns);
   const check = new Checker(w.k, [createAtomicAdd()]);
-  const patch = isMarked ? () => markIncrements(w) : () => {};
   const run = (actor: Actor) => start(w.k, actor, runProg(w.k, actor, prog, { currentCgroup: w.cg }));
   const a = run(w.a);
   const b = run(w.b);
   const stepTo = (r: typeof a, label: string) => {
     while (!r.next?.label.includes(label)) {
       r.step();
-      patch();
       check.afterStep();
     }
   };
   const finish = (r: typeof a) => {
     while (!r.isDone) {
       r.step();
-      patch();
       check.afterStep();
     }
   };
@@ -73,13 +43,13 @@ function raceStores(insns: readonly string[], isMarked: boolean) {
 
 describe('atomic-add', () => {
   it('holds for __sync_fetch_and_add: two runs racing to the add both count', () => {
-    const { w, elem, violation } = raceStores(ATOMIC, true);
+    const { w, elem, violation } = raceStores(ATOMIC);
     expect(w.k.memory.get(elem).data).toEqual([2, 0]);
     expect(violation).toBeUndefined();
   });
 
   it('is violated by `*ptr += 1` when both runs load 0 before either stores: one increment is lost', () => {
-    const { w, elem, violation } = raceStores(RACY, true);
+    const { w, elem, violation } = raceStores(RACY);
     expect(elem).toBe(1000001);
     expect(w.k.memory.get(elem).data).toEqual([1, 0]);
     expect(violation).toEqual({
@@ -90,7 +60,7 @@ describe('atomic-add', () => {
   });
 
   it('needs no hand-marking: the interpreter records the increment `ld; add; st` meant', () => {
-    const { violation } = raceStores(RACY, false);
+    const { violation } = raceStores(RACY);
     expect(violation).toEqual({
       invariant: 'atomic-add',
       message:

@@ -10,10 +10,10 @@ import { EDEADLK } from '../../model/errno.js';
 import { asObjId } from '../../model/ids.js';
 import { runProg } from '../../model/interpreter.js';
 import { BPF_ANY } from '../../model/localStorage.js';
-import type { Observation } from '../../model/observation.js';
 import { createAtomicAdd } from '../../properties/atomicAdd.js';
 import type { Reachability } from '../../properties/property.js';
 import { createReachabilityGoal } from '../../properties/reachability.js';
+import { RACY_COUNT } from '../../scenarios/catalogue/programs.js';
 import { inRcu, runOp, start } from '../model/driver.js';
 import { Checker, counterProg, create, makeWorld, type World } from './fixture.js';
 
@@ -71,33 +71,17 @@ describe('reachability goals', () => {
     const w = makeWorld();
     create(w, w.a);
     const check = new Checker(w.k, [createAtomicAdd()]);
-    const prog = counterProg(w, 'count', [
-      'call get map=counters cg=current flags=F_CREATE',
-      'jnull r0 out',
-      'ld r1 [r0+0]',
-      'add r1 1',
-      'st [r0+0] r1',
-      'out:',
-      'exit 0',
-    ]);
+    const prog = counterProg(w, 'count', RACY_COUNT);
     const runs = [w.a, w.b].map((x) => start(w.k, x, runProg(w.k, x, prog, { currentCgroup: w.cg })));
-    const mark = () => {
-      const obs = w.k.observations;
-      obs.forEach((o, i) => {
-        if (o.kind === 'value-update' && o.delta === undefined) obs[i] = { ...o, delta: 1 } as Observation;
-      });
-    };
     for (const r of runs)
       while (!r.next?.label.includes(': st [')) {
         r.step();
-        mark();
         check.afterStep();
       }
     expect(goal('lost-update').isReached(w.k)).toBe(false);
     for (const r of runs)
       while (!r.isDone) {
         r.step();
-        mark();
         check.afterStep();
       }
     expect(goal('lost-update').isReached(w.k)).toBe(true);
