@@ -191,7 +191,7 @@ export function targetsOf(
     .map((r) => `${r.scenario} ${fmt(r.dpor)}/${fmt(r.traces)}`);
   if (below.length > 0) {
     lines.push(
-      `  what stands in the way: DPOR completes fewer executions than there are traces on ${below.join(', ')}: it misses traces (a soundness gap, not extra work). Its abandoned executions there are reversals it dropped as infeasible (scheduler/dpor.ts: the wakeup sequence's next step is not runnable at that point, e.g. it waits on a grace period or queued work that only a step outside the reversal provides); the traces reachable only through those reorderings are never explored. Needs a fix in DPOR (run the enabling steps instead of dropping the sequence), not in the bench.`,
+      `  what stands in the way: DPOR completes fewer executions than there are traces on ${below.join(', ')}: it misses traces, a soundness gap (a step whose footprint does not cover what enables it, or a scheduler bug), not extra work.`,
     );
   }
   if (above.length > 0) lines.push(`  DPOR explores more executions than traces on ${above.join(', ')}.`);

@@ -9,7 +9,7 @@ import type { ScenarioInfo } from '../scenarios/engine.js';
 import { createDfsStrategy } from '../scheduler/dfs.js';
 import { createDporStrategy } from '../scheduler/dpor.js';
 import { explore } from '../scheduler/explore.js';
-import { canonicalTrace, recordingStrategy } from '../scheduler/mazurkiewicz.js';
+import { canonicalTrace, recordingStrategy, withoutChecks } from '../scheduler/mazurkiewicz.js';
 import type { Strategy } from '../scheduler/strategy.js';
 import { restrictToSubtree, splitSearchTree } from '../scheduler/subtrees.js';
 import type { ExecutionFactory } from '../scheduler/task.js';
@@ -63,7 +63,7 @@ function countDpor(f: ExecutionFactory, cfg: BenchConfig): { done: number; aband
   });
   // The search ran out of work (it may still not claim completeness: see `infeasible` in dpor.ts).
   const isFinished = r.stoppedBy === 'exhausted';
-  return isFinished ? { done: r.executions - r.sleepBlocked, abandoned: r.sleepBlocked } : undefined;
+  return isFinished ? { done: r.executions - r.abandoned, abandoned: r.abandoned } : undefined;
 }
 
 function countSplit(
@@ -81,8 +81,8 @@ function countSplit(
       shouldStop: stop,
     });
     if (r.stoppedBy !== 'exhausted') return undefined;
-    done += r.executions - r.sleepBlocked;
-    abandoned += r.sleepBlocked;
+    done += r.executions - r.abandoned;
+    abandoned += r.abandoned;
   }
   return { done, abandoned, subtrees: split.subtrees.length };
 }
@@ -91,7 +91,7 @@ function countSplit(
 export function measureTraces(entries: readonly ScenarioInfo[], cfg: BenchConfig): TraceRow[] {
   return entries.map((info) => {
     const params = Object.fromEntries(info.params.map((p) => [p.name, p.min]));
-    const f = prepareEntry(info.name, params).factory;
+    const f = withoutChecks(prepareEntry(info.name, params).factory);
     const naive = countNaive(f, cfg);
     const dpor = naive === undefined ? undefined : countDpor(f, cfg);
     const split = naive === undefined ? undefined : countSplit(f, cfg);

@@ -6,6 +6,12 @@
  * drain in order; queue_rcu_work() is an RCU callback that queues a work item.
  * A scenario adds one actor of each kind and passes `isDone` (every other actor
  * has finished); the workers return once that holds and nothing is pending.
+ *
+ * Footprints of the waits, for DPOR (scheduler/happensBefore.ts): a wait that
+ * stays ready once ready (a grace period ended, callbacks ran, the single RCU
+ * worker's queue is non-empty) writes the object its enablers write, so the
+ * enabler→waiter pair is no reversible race; kworkers compete for work items,
+ * so theirs is a take: an acquire of the queue, whose enablers release it.
  */
 import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
@@ -58,7 +64,7 @@ export function isDeferredIdle(k: Kernel): boolean {
  */
 export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
   for (;;) {
-    yield step(`${actor.name}: wait for a grace period`, [acq(k.rcuObj)], {
+    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj)], {
       kind: 'until',
       what: 'an rcu callback whose grace period ended',
       isReady: () => k.rcu.firstReady() >= 0 || (isDone() && isDeferredIdle(k)),
@@ -109,7 +115,7 @@ export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<voi
 export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = 'rcu'): Op<void> {
   yield step(`${actor.name}: synchronize_rcu(${flavour}) starts a grace period`, [rd(k.rcuObj)]);
   const readers = k.rcu.snapshot(flavour);
-  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [acq(k.rcuObj)], { kind: 'gp', readers });
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [wr(k.rcuObj)], { kind: 'gp', readers });
 }
 
 /**
@@ -119,7 +125,7 @@ export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = '
 export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<void> {
   yield step(`${actor.name}: rcu_barrier(${flavour}) notes the queued callbacks`, [rd(k.rcuObj)]);
   const pending = k.rcu.queue.filter((cb) => cb.flavour === flavour);
-  yield step(`${actor.name}: rcu_barrier(${flavour}) waits`, [acq(k.rcuObj)], {
+  yield step(`${actor.name}: rcu_barrier(${flavour}) waits`, [wr(k.rcuObj)], {
     kind: 'until',
     what: `queued ${flavour} callbacks ran`,
     isReady: () => pending.every((cb) => !k.rcu.queue.includes(cb)),

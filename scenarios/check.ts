@@ -226,7 +226,7 @@ function reportOf(run: PreparedRun, options: RunOptions, plan: RunPlan, c: Commi
       executions: sum((r) => r.executions),
       steps: sum((r) => r.steps),
       elapsedMs: 0,
-      sleepBlocked: sum((r) => r.sleepBlocked),
+      abandoned: sum((r) => r.abandoned),
     },
     unreached: violation === undefined ? unreachedOf(c.results) : [],
     ...(shard === undefined ? {} : { shard: { ...shard, ledger: ledgerOf(plan, c, complete) } }),

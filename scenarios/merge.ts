@@ -33,7 +33,7 @@ function mismatch(reports: readonly CheckReport[]): string | undefined {
 interface MergedTotals {
   readonly executions: number;
   readonly steps: number;
-  readonly sleepBlocked: number;
+  readonly abandoned: number;
   readonly complete: boolean;
   readonly strategyInfo: Record<string, string | number> | undefined;
   readonly violation: FoundViolation | undefined;
@@ -62,7 +62,7 @@ function mergeExecutions(sorted: readonly CheckReport[]): MergedTotals | undefin
   return {
     executions,
     steps,
-    sleepBlocked: 0,
+    abandoned: 0,
     complete: false,
     strategyInfo:
       infos.length === 0 ? sorted[0]!.strategyInfo : strategyFacts(mergeStrategyInfo(infos, [], infos[0]!)),
@@ -85,7 +85,7 @@ function mergeSubtrees(sorted: readonly CheckReport[]): MergedTotals | undefined
   units.sort((a, b) => a.global - b.global);
   let executions = 0;
   let steps = 0;
-  let sleepBlocked = 0;
+  let abandoned = 0;
   let violation: FoundViolation | undefined;
   const included: LedgerSubtree[] = [];
   for (const { unit, report } of units) {
@@ -95,7 +95,7 @@ function mergeSubtrees(sorted: readonly CheckReport[]): MergedTotals | undefined
     }
     executions += unit.executions;
     steps += unit.steps;
-    sleepBlocked += unit.sleepBlocked;
+    abandoned += unit.abandoned;
     if (violation !== undefined) break;
   }
   const isPruned = ledgers.some((l) => l?.kind === 'subtrees' && l.isBoundPruned);
@@ -111,7 +111,7 @@ function mergeSubtrees(sorted: readonly CheckReport[]): MergedTotals | undefined
   return {
     executions,
     steps,
-    sleepBlocked,
+    abandoned,
     complete: !isPruned && sorted.every((r) => r.complete),
     strategyInfo: included.length === 0 ? first.strategyInfo : strategyFacts(info),
     violation,
@@ -133,7 +133,7 @@ function mergeSums(sorted: readonly CheckReport[]): MergedTotals {
   return {
     executions: sum((r) => r.stats.executions),
     steps: sum((r) => r.stats.steps),
-    sleepBlocked: sum((r) => r.stats.sleepBlocked),
+    abandoned: sum((r) => r.stats.abandoned),
     complete: sorted.every((r) => r.complete),
     strategyInfo: sorted[0]!.strategyInfo,
     violation: violations[0],
@@ -165,7 +165,7 @@ export function mergeReports(reports: readonly CheckReport[]): Loaded<CheckRepor
         executions: t.executions,
         steps: t.steps,
         elapsedMs: Math.max(...sorted.map((r) => r.stats.elapsedMs)),
-        sleepBlocked: t.sleepBlocked,
+        abandoned: t.abandoned,
       },
       unreached: violation === undefined ? unreached : [],
       ...(t.strategyInfo === undefined ? {} : { strategyInfo: t.strategyInfo }),

@@ -78,7 +78,7 @@ export function replayTokenReport(tokenOrPath: string, given?: ScenarioSource): 
     verdict: v === undefined ? 'pass' : 'violation',
     complete: false,
     ...(run.def.expect === undefined ? {} : { expect: run.def.expect }),
-    stats: { executions: 1, steps, elapsedMs: 0, sleepBlocked: 0 },
+    stats: { executions: 1, steps, elapsedMs: 0, abandoned: 0 },
     unreached: [],
     ...(changes.length === 0 ? {} : { strategyInfo: { changes: changes.join('; ') } }),
     ...(v === undefined

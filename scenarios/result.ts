@@ -28,8 +28,8 @@ export interface CheckStats {
   readonly steps: number;
   /** Wall time, measured by the caller (the cli); 0 inside the core. */
   readonly elapsedMs: number;
-  /** Executions the exhaustive strategies cut short because every option was asleep. */
-  readonly sleepBlocked: number;
+  /** Executions an exhaustive strategy cut short (every option asleep, or a reordering that could not run). */
+  readonly abandoned: number;
 }
 
 /** A found violation, ready to print and replay. */

@@ -14,7 +14,7 @@ import type { RunPlan } from './workerUnits.js';
 export interface LedgerSubtree {
   readonly executions: number;
   readonly steps: number;
-  readonly sleepBlocked: number;
+  readonly abandoned: number;
   readonly complete: boolean;
   /** Preemptions of the subtree's prefix (bounded: shifts its per-bound counts). */
   readonly preemptions: number;
@@ -85,7 +85,7 @@ export function ledgerOf(plan: RunPlan, c: CommittedRun, _complete: boolean): Sh
     subtrees: c.results.map((r) => ({
       executions: r.executions,
       steps: r.steps,
-      sleepBlocked: r.sleepBlocked,
+      abandoned: r.abandoned,
       complete: r.complete && r.stoppedBy !== 'shouldStop',
       preemptions: plan.subtrees[r.order]?.preemptions ?? 0,
       info: r.info,

@@ -68,7 +68,7 @@ export interface UnitResult {
   readonly order: number;
   readonly executions: number;
   readonly steps: number;
-  readonly sleepBlocked: number;
+  readonly abandoned: number;
   readonly stoppedBy: StopReason;
   readonly complete: boolean;
   readonly info: StrategyInfo;
@@ -179,7 +179,7 @@ export async function runUnit(
   run.reachability.reset();
   let executions = 0;
   let steps = 0;
-  let sleepBlocked = 0;
+  let abandoned = 0;
   let stoppedBy: StopReason = 'maxExecutions';
   let violation: UnitViolation | undefined;
   while (executions < limit) {
@@ -205,7 +205,7 @@ export async function runUnit(
     }
     executions += r.executions;
     steps += r.steps;
-    sleepBlocked += r.sleepBlocked;
+    abandoned += r.abandoned;
     stoppedBy = r.stoppedBy;
     if (r.stoppedBy !== 'maxExecutions') break;
     await hooks.onChunk?.(executions, steps);
@@ -214,7 +214,7 @@ export async function runUnit(
     order: unit.order,
     executions,
     steps,
-    sleepBlocked,
+    abandoned,
     stoppedBy,
     complete: stoppedBy === 'exhausted' && strategy.isExhaustive,
     info: strategy.info(),

@@ -41,7 +41,7 @@ class ActorTask implements Task {
   /**
    * `cpuObj` is set when other actors share this actor's CPU: whoever holds a
    * spinning lock there keeps them all off it (model/ready.ts), so every step
-   * reads the CPU's object and every lock operation writes it.
+   * reads the CPU's object and every spin lock operation writes it.
    */
   constructor(
     private readonly kernel: Kernel,
@@ -79,13 +79,22 @@ class ActorTask implements Task {
     this.seen =
       this.pending === undefined || this.cpuObj === undefined
         ? this.pending
-        : withCpu(this.pending, this.cpuObj);
+        : withCpu(this.kernel, this.pending, this.cpuObj);
   }
 }
 
-function withCpu(s: Step, cpuObj: ObjId): Step {
-  const isLockOp = s.accesses.some((a) => a.kind === 'acquire' || a.kind === 'release');
-  const extra: Access = { kind: isLockOp ? 'write' : 'read', obj: cpuObj };
+/** True when the step takes or drops a spinning lock (the only locks that keep a CPU's other actors off it). */
+function isSpinLockOp(k: Kernel, s: Step): boolean {
+  for (const a of s.accesses) {
+    if (a.kind !== 'acquire' && a.kind !== 'release') continue;
+    const l = k.locks.locks.get(a.obj as ObjId);
+    if (l !== undefined && l.cls !== 'cgroup_mutex') return true;
+  }
+  return false;
+}
+
+function withCpu(k: Kernel, s: Step, cpuObj: ObjId): Step {
+  const extra: Access = { kind: isSpinLockOp(k, s) ? 'write' : 'read', obj: cpuObj };
   return { label: s.label, accesses: [...s.accesses, extra] };
 }
 

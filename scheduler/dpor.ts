@@ -2,16 +2,23 @@
  * Optimal dynamic partial-order reduction: Abdulla, Aronis, Jonsson, Sagonas,
  * "Source Sets: A Foundation for Optimal Dynamic Partial Order Reduction",
  * JACM 64(4), 2017, Algorithm 2 (sleep sets + wakeup trees). Explores exactly
- * one execution per Mazurkiewicz trace and never a sleep-set-blocked one, given
- * that footprints are honest (a task's enabledness changes only through a
- * step that conflicts with its next step).
+ * one complete execution per Mazurkiewicz trace, given that footprints are
+ * honest (a task's enabledness changes only through a step that conflicts with
+ * its next step). Without condition waits it never runs a sleep-set-blocked
+ * execution; with them, an execution whose reordering turned out disabled may
+ * end blocked (counted as abandoned).
  *
  * Extensions: locks race acquire-to-acquire (see happensBefore.ts); a clock
  * advance is ordered after every earlier step and before the steps it made
  * ready, i.e. conservatively dependent with everything; every data choice is a
  * branch: the values of one step are sibling branches at the same prefix, and
  * choices made while building the world (before any step) each start a
- * separate search.
+ * separate search; condition waits (a step disabled until another task writes
+ * what it declared) are no locks: a race whose reversed step would be disabled
+ * is not reversible and is dropped, and a step still disabled at a deadlock
+ * races with the steps before it (it may be the one that disabled it).
+ * Test programs with waits check that the count still equals the traces
+ * (test/scheduler/dpor.test.ts).
  */
 import { DEADLOCK_INVARIANT } from './execute.js';
 import {
@@ -42,6 +49,8 @@ interface PrefixNode {
 
 interface StepEvent extends HbEvent {
   readonly choices: number[];
+  /** The tasks that were runnable when this step was picked. */
+  readonly runnable: readonly TaskId[];
 }
 
 function startsWith(full: readonly number[], prefix: readonly number[]): boolean {
@@ -60,6 +69,23 @@ function isExploredInitial(explored: readonly WakeupEvent[], w: readonly WakeupE
     for (let i = 0; i < j; i++) if (isConflicting(w[i]!.accesses, w[j]!.accesses)) return false;
     return true;
   });
+}
+
+/**
+ * True when the reversal `w` of a race with `first` cannot run: the task of its
+ * last step was not runnable when `first` was picked, and no step of `w` before
+ * it belongs to that task or conflicts with it. Enabledness changes only through
+ * conflicting steps (footprints are honest), so that step is still disabled
+ * after the rest of `w`: no execution puts it before `first`, and the pair is
+ * no reversible race.
+ */
+function isDisabledReversal(first: StepEvent, w: readonly WakeupEvent[]): boolean {
+  const last = w[w.length - 1]!;
+  if (first.runnable.includes(last.task as TaskId)) return false;
+  for (let i = 0; i < w.length - 1; i++) {
+    if (w[i]!.task === last.task || isConflicting(w[i]!.accesses, last.accesses)) return false;
+  }
+  return true;
 }
 
 function toWakeup(e: HbEvent): WakeupEvent {
@@ -131,6 +157,7 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
   };
 
   const insertReversal = (race: Race, w: WakeupEvent[]): void => {
+    if (isDisabledReversal(events[race.first]!, w)) return;
     const node = nodes[race.first]!;
     if (isSleepBlocking(node.sleep, w) || isExploredInitial(node.explored, w)) return;
     if (insertWakeup(node.wut, w)) wakeupInsertions++;
@@ -145,16 +172,19 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       );
   };
 
-  // In a deadlock, a task blocked on a held lock races with the acquire that
-  // took it: reversing that race is the only way to reach the other lock order.
+  // In a deadlock, each blocked step races with the step that disabled it: a
+  // step blocked on a held lock with the acquire that took it (reversing it is
+  // the only way to reach the other lock order), a condition wait with the last
+  // conflicting step (which may have taken what it waited for). Such a step
+  // never ran, so only the end of the execution sees those races.
   const detectBlockedRaces = (): void => {
     for (let t = 0; t < taskCount; t++) {
       const task = view!.tasks[t]!;
       const step = task.peek();
       if (step === undefined || task.isEnabled()) continue;
       const held = step.accesses.filter((a) => a.kind === 'acquire' && isLockHeld(events, a.obj));
-      if (held.length === 0) continue;
-      const pending = { task: t, accesses: held, choices: [], readyAt: task.readyAt() };
+      const accesses = held.length > 0 ? held : step.accesses;
+      const pending = { task: t, accesses, choices: [], readyAt: task.readyAt() };
       const all = [...events, pending];
       const hb = analyseHappensBefore(all, taskCount, marks);
       for (const race of hb.races) {
@@ -186,13 +216,7 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
 
   return {
     name: 'dpor',
-    /**
-     * A search that had to drop an infeasible wakeup sequence may have missed
-     * the traces only that sequence led to, so it does not claim the whole space.
-     */
-    get isExhaustive(): boolean {
-      return infeasible === 0;
-    },
+    isExhaustive: true,
     isIndexed: false,
     beginExecution(): boolean {
       if (isDone) return false;
@@ -218,22 +242,30 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       isFrontier = k >= nodes.length - 1;
       if (k >= nodes.length) nodes.push(next!);
       const node = nodes[k]!;
-      if (node.wut.children.length === 0 && !pickFresh(node, runnable, view)) {
-        sleepBlocked++;
-        return undefined;
-      }
-      const child = node.wut.children[0]!;
-      const p = child.event!.task as TaskId;
-      if (!runnable.includes(p)) {
-        // The reversed race is infeasible: its step waits on something (a grace
-        // period, queued work, the other actors' exit) that only a step outside
-        // the reversal provides. No execution has that order, so drop it.
+      const children = node.wut.children;
+      // A wakeup sequence whose next step is disabled here is no race after all:
+      // it waits on what the race's first step (or one after it) provides, a
+      // grace period, queued work, a value. Enabledness changes only through
+      // conflicting steps, so no execution orders that pair the other way: drop
+      // the sequence and go on with the next one. (isDisabledReversal drops most
+      // such sequences before they are inserted.)
+      while (children.length > 0 && !runnable.includes(children[0]!.event!.task as TaskId)) {
+        children.shift();
         infeasible++;
-        return undefined;
       }
+      if (children.length === 0) {
+        // Every sequence left from an explored node was infeasible: nothing more here.
+        if (node.explored.length > 0) return undefined;
+        if (!pickFresh(node, runnable, view)) {
+          sleepBlocked++;
+          return undefined;
+        }
+      }
+      const child = children[0]!;
+      const p = child.event!.task as TaskId;
       const task = view.tasks[p]!;
       const accesses = task.peek()!.accesses;
-      cur = { task: p, accesses, choices: [], readyAt: task.readyAt() };
+      cur = { task: p, accesses, choices: [], readyAt: task.readyAt(), runnable: runnable.slice() };
       events.push(cur);
       curChild = child;
       dictated = 0;

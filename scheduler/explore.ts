@@ -90,8 +90,11 @@ export interface ExploreStats {
   readonly executions: number;
   /** Steps over all executions. */
   readonly steps: number;
-  /** Executions pruned as sleep-set blocked (0 for an optimal DPOR). */
-  readonly sleepBlocked: number;
+  /**
+   * Executions the strategy gave up before their end: sleep-set blocked (none
+   * for an optimal DPOR), or a DPOR reversal whose step was disabled when reached.
+   */
+  readonly abandoned: number;
   /** Violations ignored because of `onlyInvariant`. */
   readonly ignoredViolations: number;
   /** True when an exhaustive strategy covered its whole space. */
@@ -136,12 +139,12 @@ export function explore(
   const ctx = { log, maxSteps: opts.maxSteps };
   let executions = 0;
   let steps = 0;
-  let sleepBlocked = 0;
+  let abandoned = 0;
   let ignoredViolations = 0;
   const stats = (stoppedBy: StopReason): ExploreStats => ({
     executions,
     steps,
-    sleepBlocked,
+    abandoned,
     ignoredViolations,
     complete: stoppedBy === 'exhausted' && strategy.isExhaustive,
     stoppedBy,
@@ -155,7 +158,7 @@ export function explore(
     const outcome = runExecution(factory, strategy, ctx);
     executions++;
     steps += outcome.steps;
-    if (outcome.status === 'abandoned') sleepBlocked++;
+    if (outcome.status === 'abandoned') abandoned++;
     strategy.endExecution(outcome);
     opts.onExecutionEnd?.({ index, outcome, choices: log.snapshot() });
     const v = outcome.violation;

@@ -5,8 +5,11 @@
  * are reads (acquire and release count as writes of the lock object).
  *
  * Locks (as Nidhugg does): a release → acquire edge orders the lock's critical
- * sections but is not reversible on its own, so the race of an acquire is with
- * the previous acquire of the same lock, judged without that release edge.
+ * sections, so an acquire also races with the previous acquire of the same
+ * object, judged without that release edge. The same pair of access kinds
+ * serves a queue or semaphore (release = post, acquire = take): a take races
+ * with the take before it (it could have consumed that item) and, when another
+ * task posted, with the post before it (a post it may not have needed).
  *
  * Virtual clock: an advance to time t happens after every earlier step (it
  * fires only when nothing can run, so no earlier step can be moved past it),
@@ -50,7 +53,9 @@ export function isConflicting(a: readonly Access[], b: readonly Access[]): boole
 interface ObjState {
   lastWrite: number;
   lastWriteKind: Access['kind'];
+  lastWriteTask: number;
   lastAcquire: number;
+  lastAcquireTask: number;
   reads: number[];
 }
 
@@ -71,9 +76,17 @@ interface Candidate {
 function collect(st: ObjState, kind: Access['kind'], preds: number[], cands: Candidate[]): void {
   if (st.lastWrite >= 0) {
     preds.push(st.lastWrite);
-    if (kind === 'acquire' && st.lastWriteKind === 'release' && st.lastAcquire >= 0) {
-      cands.push({ c: st.lastAcquire, edge: st.lastWrite });
-    } else cands.push({ c: st.lastWrite, edge: st.lastWrite });
+    const isAfterRelease = kind === 'acquire' && st.lastWriteKind === 'release';
+    const hasAcquire = isAfterRelease && st.lastAcquire >= 0;
+    // An acquire after a release races with the acquire before it, judged
+    // without the release edge. When the release is the previous acquirer's
+    // own (a lock's unlock) the acquire could not have run before it; a post
+    // by another task (a queue) may be one this acquire did not need, so it
+    // stays a candidate (when it was needed, the reversal is disabled and DPOR
+    // drops it).
+    if (hasAcquire) cands.push({ c: st.lastAcquire, edge: st.lastWrite });
+    if (!hasAcquire || st.lastWriteTask !== st.lastAcquireTask)
+      cands.push({ c: st.lastWrite, edge: st.lastWrite });
   }
   if (kind === 'read') return;
   for (const r of st.reads) {
@@ -82,15 +95,19 @@ function collect(st: ObjState, kind: Access['kind'], preds: number[], cands: Can
   }
 }
 
-function update(st: ObjState, kind: Access['kind'], i: number): void {
+function update(st: ObjState, kind: Access['kind'], i: number, task: number): void {
   if (kind === 'read') {
     st.reads.push(i);
     return;
   }
   st.lastWrite = i;
   st.lastWriteKind = kind;
+  st.lastWriteTask = task;
   st.reads = [];
-  if (kind === 'acquire') st.lastAcquire = i;
+  if (kind === 'acquire') {
+    st.lastAcquire = i;
+    st.lastAcquireTask = task;
+  }
 }
 
 /** Computes vector clocks and reversible races of `events` (tasks 0..taskCount-1). */
@@ -127,7 +144,14 @@ export function analyseHappensBefore(
     for (const a of e.accesses) {
       let st = objs.get(a.obj);
       if (st === undefined) {
-        st = { lastWrite: -1, lastWriteKind: 'write', lastAcquire: -1, reads: [] };
+        st = {
+          lastWrite: -1,
+          lastWriteKind: 'write',
+          lastWriteTask: -1,
+          lastAcquire: -1,
+          lastAcquireTask: -1,
+          reads: [],
+        };
         objs.set(a.obj, st);
       }
       collect(st, a.kind, preds, cands);
@@ -150,7 +174,7 @@ export function analyseHappensBefore(
     taskIndex[i] = counts[p]!;
     counts[p]!++;
     vc[p] = counts[p]!;
-    for (const a of e.accesses) update(objs.get(a.obj)!, a.kind, i);
+    for (const a of e.accesses) update(objs.get(a.obj)!, a.kind, i, p);
     vcs.push(vc);
     lastOfTask[p] = vc;
     join(all, vc);

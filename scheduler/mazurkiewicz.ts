@@ -43,6 +43,9 @@ export function recordingStrategy(
   let current: TraceEvent | undefined;
   return {
     ...inner,
+    get isExhaustive() {
+      return inner.isExhaustive;
+    },
     beginExecution(i) {
       rec = { initialChoices: [], events: [] };
       current = undefined;
@@ -63,11 +66,25 @@ export function recordingStrategy(
     },
     onClockAdvance(now) {
       rec.events.push({ task: CLOCK, accesses: [], choices: [], time: now });
+      inner.onClockAdvance?.(now);
     },
     endExecution(outcome) {
       onEnd(rec, outcome);
       inner.endExecution(outcome);
     },
+  };
+}
+
+/**
+ * The factory with its checks switched off, for counting: an execution that
+ * ends at a violation is a prefix whose trace depends on where the check
+ * fired, so trace counts compare whole interleavings (a deadlock still ends
+ * one: nothing can run).
+ */
+export function withoutChecks(factory: ExecutionFactory): ExecutionFactory {
+  return (choose, clock) => {
+    const e = factory(choose, clock);
+    return { ...e, checkStep: () => undefined, checkEnd: () => undefined };
   };
 }
 

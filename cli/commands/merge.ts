@@ -73,7 +73,7 @@ function missingField(x: unknown): string | undefined {
   if (!Array.isArray(r.unreached)) return `'unreached' is not an array`;
   const stats = r.stats as Record<string, unknown> | undefined;
   if (typeof stats !== 'object' || stats === null) return `'stats' is not an object`;
-  for (const key of ['executions', 'steps', 'elapsedMs', 'sleepBlocked']) {
+  for (const key of ['executions', 'steps', 'elapsedMs', 'abandoned']) {
     if (typeof stats[key] !== 'number') return `'stats.${key}' is not a number`;
   }
   if (r.verdict === 'violation' && (typeof r.violation !== 'object' || r.violation === null)) {

@@ -29,7 +29,7 @@ function headerLines(outcome: Outcome): string[] {
   ];
   if (r.shard) lines.push(`shard: ${r.shard.index}/${r.shard.count}`);
   const s = r.stats;
-  const blocked = s.sleepBlocked > 0 ? `, ${s.sleepBlocked} sleep-blocked` : '';
+  const blocked = s.abandoned > 0 ? `, ${s.abandoned} abandoned` : '';
   lines.push(
     `explored: ${plural(s.executions, 'execution')}, ${plural(s.steps, 'step')}${blocked} in ${seconds(s.elapsedMs)}`,
   );

@@ -30,7 +30,7 @@ function seededIo(): FakeIo {
 }
 
 function shard(scenario: string): object {
-  const stats = { executions: 5, steps: 50, elapsedMs: 1, sleepBlocked: 0 };
+  const stats = { executions: 5, steps: 50, elapsedMs: 1, abandoned: 0 };
   return {
     scenario,
     kernel: '6.2',

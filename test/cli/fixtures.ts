@@ -80,7 +80,7 @@ export function makeReport(
     params: {},
     verdict: extra.violation ? 'violation' : 'pass',
     complete: false,
-    stats: { executions, steps: executions * 10, elapsedMs: 0, sleepBlocked: 0 },
+    stats: { executions, steps: executions * 10, elapsedMs: 0, abandoned: 0 },
     unreached: [],
     ...extra,
   };

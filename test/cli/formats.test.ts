@@ -41,7 +41,7 @@ describe('--format json', () => {
       seed: '42',
     });
     expect(report).toMatchObject({ verdict: 'violation', complete: false });
-    expect(report.stats).toEqual({ executions: 7, steps: 70, elapsedMs: 0, sleepBlocked: 0 });
+    expect(report.stats).toEqual({ executions: 7, steps: 70, elapsedMs: 0, abandoned: 0 });
     expect(report.violation).toEqual(UAF_VIOLATION);
   });
 

@@ -29,6 +29,11 @@ export interface Op {
   /** Virtual time before which this step may not run. */
   readonly at?: number;
   readonly run?: (store: Store, local: Local, choose: (n: number) => number) => void;
+  /** A condition wait: the step is disabled until this holds (its footprint must cover what it reads). */
+  readonly isReady?: (store: Store) => boolean;
+  /** Declared as a release (`posts`) or acquire (`takes`) of a counter, with no lock bookkeeping. */
+  readonly posts?: string;
+  readonly takes?: string;
 }
 
 /** `reg = x`. */
@@ -75,6 +80,34 @@ export const choice = (n: number): Op => ({
     l.reg = choose(n);
   },
 });
+/** Waits until `x >= v` (a flag or counter wait); declared as a read of x, which its enablers write. */
+export const waitFor = (x: string, v: number): Op => ({
+  label: `wait(${x}>=${v})`,
+  reads: [x],
+  writes: [],
+  isReady: (s) => s.get(x) >= v,
+});
+/** Increments semaphore `x` (queues one item): a release of x. */
+export const post = (x: string): Op => ({
+  label: `post(${x})`,
+  reads: [],
+  writes: [],
+  posts: x,
+  run: (s) => {
+    s.vars.set(x, s.get(x) + 1);
+  },
+});
+/** Waits until semaphore `x` > 0, then decrements it (takes one item): an acquire of x. */
+export const take = (x: string): Op => ({
+  label: `take(${x})`,
+  reads: [],
+  writes: [],
+  takes: x,
+  isReady: (s) => s.get(x) > 0,
+  run: (s) => {
+    s.vars.set(x, s.get(x) - 1);
+  },
+});
 /** Runs `op` at virtual time `t` or later. */
 export const at = (t: number, op: Op): Op => ({ ...op, at: t, label: `${op.label}@${t}` });
 
@@ -98,7 +131,8 @@ function objectIds(spec: ProgramSpec): Map<string, number> {
   const ids = new Map<string, number>();
   for (const t of spec.tasks) {
     for (const op of t.ops) {
-      for (const name of [...op.reads, ...op.writes, op.acquires ?? '', op.releases ?? '']) {
+      const named = [op.acquires, op.releases, op.posts, op.takes].map((n) => n ?? '');
+      for (const name of [...op.reads, ...op.writes, ...named]) {
         if (name !== '' && !ids.has(name)) ids.set(name, ids.size);
       }
     }
@@ -112,6 +146,8 @@ function stepInfo(op: Op, ids: Map<string, number>): StepInfo {
   for (const w of op.writes) accesses.push({ kind: 'write', obj: ids.get(w)! });
   if (op.acquires !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.acquires)! });
   if (op.releases !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.releases)! });
+  if (op.takes !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.takes)! });
+  if (op.posts !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.posts)! });
   return { label: op.label, accesses };
 }
 
@@ -130,7 +166,9 @@ class ProgramTask implements Task {
     return this.infos[this.pc];
   }
   isEnabled(): boolean {
-    const l = this.ops[this.pc]?.acquires;
+    const op = this.ops[this.pc];
+    if (op?.isReady !== undefined && !op.isReady(this.store)) return false;
+    const l = op?.acquires;
     if (l === undefined) return true;
     const holder = this.store.locks.get(l);
     return holder === undefined || holder === this.index;
