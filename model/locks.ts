@@ -39,6 +39,8 @@ export class Locks {
   private readonly edgeKeys = new Set<string>();
   /** Locks held by each actor, innermost last. */
   private readonly held = new Map<ActorId, ObjId[]>();
+  /** Spinning locks held (every class but cgroup_mutex), as [cpu, holder] pairs: usually none or one. */
+  private readonly spinHeld: [CpuNo, ActorId][] = [];
 
   /** Registers a lock (spin_lock_init). */
   create(id: ObjId, cls: LockClass, label: string): LockInfo {
@@ -69,6 +71,7 @@ export class Locks {
     l.holder = actor;
     l.holderCpu = cpu;
     this.held.set(actor, [...mine, id]);
+    if (l.cls !== 'cgroup_mutex') this.spinHeld.push([cpu, actor]);
   }
 
   /** Releases a lock held by `actor`; throws otherwise (a model bug). */
@@ -76,6 +79,10 @@ export class Locks {
     const l = this.get(id);
     if (l.holder !== actor)
       throw new Error(`actor ${actor} released ${l.label} held by ${l.holder ?? 'nobody'}`);
+    if (l.cls !== 'cgroup_mutex') {
+      const i = this.spinHeld.findIndex(([c, a]) => c === l.holderCpu && a === actor);
+      this.spinHeld.splice(i, 1);
+    }
     l.holder = undefined;
     l.holderCpu = undefined;
     this.held.set(
@@ -101,8 +108,10 @@ export class Locks {
    * that CPU can run until it is released.
    */
   isSpinHeldOnCpu(cpu: CpuNo, except: ActorId): boolean {
-    for (const l of this.locks.values()) {
-      if (l.holderCpu === cpu && l.holder !== except && l.cls !== 'cgroup_mutex') return true;
+    const held = this.spinHeld;
+    for (let i = 0; i < held.length; i++) {
+      const [c, a] = held[i]!;
+      if (c === cpu && a !== except) return true;
     }
     return false;
   }
