@@ -31,7 +31,15 @@ export interface TimedReport {
   readonly report: CheckReport;
   readonly ms: number;
   readonly isStopped: boolean;
+  /**
+   * Executions/s after the first second (thread start-up and JIT warm-up
+   * excluded), from the run's progress reports; undefined for runs too short.
+   */
+  readonly steadyPerSecond: number | undefined;
 }
+
+/** Seconds of a timed run that count as start-up. */
+const WARM_UP_SECONDS = 1;
 
 /** Runs the engine's check for at most `seconds` of wall time. */
 export async function timedCheck(
@@ -45,7 +53,18 @@ export async function timedCheck(
     if (performance.now() - start > seconds * 1000) isStopped = true;
     return isStopped;
   };
-  const r = await runCheck(run, options, { shouldStop });
+  let warm: { ms: number; executions: number } | undefined;
+  let last: { ms: number; executions: number } | undefined;
+  const onProgress = (p: { readonly executions: number }): void => {
+    const ms = performance.now() - start;
+    if (warm === undefined && ms >= WARM_UP_SECONDS * 1000) warm = { ms, executions: p.executions };
+    last = { ms, executions: p.executions };
+  };
+  const r = await runCheck(run, options, { shouldStop, onProgress });
   if (!r.ok) throw new Error(r.error.message);
-  return { report: r.value, ms: performance.now() - start, isStopped };
+  const steadyPerSecond =
+    warm === undefined || last === undefined || last.ms - warm.ms < 1000
+      ? undefined
+      : ((last.executions - warm.executions) * 1000) / (last.ms - warm.ms);
+  return { report: r.value, ms: performance.now() - start, isStopped, steadyPerSecond };
 }

@@ -3,6 +3,9 @@
  * (cpus × iterations), on one worker and on all of them, against the
  * fast-check baseline of the same counter; the ratios.
  */
+import { explore } from '../scheduler/explore.js';
+import { withoutChecks } from '../scheduler/mazurkiewicz.js';
+import { createRandomStrategy } from '../scheduler/random.js';
 import { runBaseline } from './baseline.js';
 import type { BenchConfig } from './config.js';
 import { benchOptions, prepareEntry, timedCheck } from './engineRun.js';
@@ -18,6 +21,8 @@ export interface Rate {
   readonly stepsPerSecond: number;
   /** executions/s over the baseline's. */
   readonly ratio: number;
+  /** executions/s after the first second (start-up excluded), when measured. */
+  readonly steadyExecutionsPerSecond?: number;
 }
 
 /** The section's figures. */
@@ -52,6 +57,36 @@ async function measureBaseline(cfg: BenchConfig): Promise<Omit<Rate, 'ratio'>> {
   };
 }
 
+/**
+ * The random walk on one thread with every invariant and goal switched off: a
+ * bound on what making the checks cheaper could buy (model steps and
+ * scheduling only).
+ */
+function measureUncheckedWalk(cfg: BenchConfig, baselinePerSecond: number): Rate {
+  const params = { cpus: cfg.cpus, iterations: cfg.iterations };
+  const f = withoutChecks(prepareEntry('doc-counter', params).factory);
+  explore(f, createRandomStrategy(cfg.seed), { maxExecutions: 200 }); // warm-up
+  const start = performance.now();
+  let executions = 0;
+  let steps = 0;
+  for (let chunk = 0; performance.now() - start < cfg.throughputSeconds * 1000; chunk++) {
+    const r = explore(f, createRandomStrategy(cfg.seed), { maxExecutions: 64, firstExecution: chunk * 64 });
+    executions += r.executions;
+    steps += r.steps;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    name: 'cgrpcheck random, checks off (bound)',
+    workers: 1,
+    executions,
+    steps,
+    seconds,
+    executionsPerSecond: executions / seconds,
+    stepsPerSecond: steps / seconds,
+    ratio: executions / seconds / baselinePerSecond,
+  };
+}
+
 /** Measures the baseline, then random and PCT on 1 and on `cfg.workers` workers. */
 export async function measureThroughput(cfg: BenchConfig): Promise<ThroughputResult> {
   const params = { cpus: cfg.cpus, iterations: cfg.iterations };
@@ -79,8 +114,10 @@ export async function measureThroughput(cfg: BenchConfig): Promise<ThroughputRes
         executionsPerSecond,
         stepsPerSecond: t.report.stats.steps / seconds,
         ratio: executionsPerSecond / baseline.executionsPerSecond,
+        ...(t.steadyPerSecond === undefined ? {} : { steadyExecutionsPerSecond: t.steadyPerSecond }),
       });
     }
   }
+  rates.push(measureUncheckedWalk(cfg, baseline.executionsPerSecond));
   return { baseline, rates };
 }

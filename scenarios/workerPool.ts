@@ -18,22 +18,29 @@ import type { UnitContext, UnitResult, WorkUnit } from './workerUnits.js';
 export interface WorkerInit {
   readonly source: ScenarioSource;
   readonly options: RunOptions;
-  /** Int32 per slot: non-zero asks that slot's current unit to stop. */
+  /** Int32 per lane: non-zero asks the unit in that lane to stop. */
   readonly stop: SharedArrayBuffer;
-  readonly slot: number;
 }
 
-/** Main → worker. */
+/** Main → worker: a unit to run after the ones already sent, in lane `lane`. */
 export interface WorkerRequest {
   readonly unit: WorkUnit;
   readonly context: UnitContext;
+  readonly lane: number;
 }
 
-/** Worker → main. */
+/** Worker → main, about the unit in `lane`. */
 export type WorkerReply =
-  | { readonly kind: 'progress'; readonly executions: number; readonly steps: number }
-  | { readonly kind: 'done'; readonly result: UnitResult }
-  | { readonly kind: 'error'; readonly message: string };
+  | { readonly kind: 'progress'; readonly lane: number; readonly executions: number; readonly steps: number }
+  | { readonly kind: 'done'; readonly lane: number; readonly result: UnitResult }
+  | { readonly kind: 'error'; readonly lane: number; readonly message: string };
+
+/**
+ * Units a thread holds at once: the one it runs and the next, already sent, so
+ * it never waits for the main thread (which, on a machine whose cores the
+ * workers fill, may not get a core for a while) between units.
+ */
+export const LANES_PER_THREAD = 2;
 
 /** Path of the compiled worker entry, or undefined when it has not been built. */
 export function workerEntryPath(): string | undefined {
@@ -45,78 +52,96 @@ export function workerEntryPath(): string | undefined {
 }
 
 interface Job {
-  readonly request: WorkerRequest;
+  readonly request: Omit<WorkerRequest, 'lane'>;
   readonly onProgress: (executions: number, steps: number) => void;
   readonly resolve: (r: UnitResult) => void;
   readonly reject: (e: Error) => void;
   isCancelled: boolean;
 }
 
-interface Slot {
+interface Thread {
   readonly worker: Worker;
-  readonly index: number;
-  job: Job | undefined;
+  /** Its lanes' jobs (lane = thread index × LANES_PER_THREAD + position). */
+  readonly lanes: (Job | undefined)[];
 }
 
-/** Starts `slots` workers on `entry` for one run of `source`. */
+/**
+ * Starts `threadCount` workers on `entry` for one run of `source`; each runs the
+ * units sent to it in order and holds up to LANES_PER_THREAD of them, so the
+ * executor offers threadCount × LANES_PER_THREAD slots.
+ */
 export function createThreadExecutor(
   entry: string,
   source: ScenarioSource,
   options: RunOptions,
-  slotCount: number,
+  threadCount: number,
 ): UnitExecutor {
-  const stop = new SharedArrayBuffer(4 * slotCount);
+  const stop = new SharedArrayBuffer(4 * threadCount * LANES_PER_THREAD);
   const flags = new Int32Array(stop);
   const queue: Job[] = [];
-  const dispatch = (slot: Slot): void => {
-    const job = queue.shift();
-    if (job === undefined) return;
-    slot.job = job;
-    Atomics.store(flags, slot.index, job.isCancelled ? 1 : 0);
-    slot.worker.postMessage(job.request);
+  const load = (t: Thread): number => t.lanes.filter((j) => j !== undefined).length;
+  const dispatch = (): void => {
+    for (let job = queue[0]; job !== undefined; job = queue[0]) {
+      // The least loaded thread, lowest index first.
+      let best: Thread | undefined;
+      for (const t of threads)
+        if (load(t) < LANES_PER_THREAD && (best === undefined || load(t) < load(best))) best = t;
+      if (best === undefined) return;
+      queue.shift();
+      const position = best.lanes.indexOf(undefined);
+      const lane = threads.indexOf(best) * LANES_PER_THREAD + position;
+      best.lanes[position] = job;
+      Atomics.store(flags, lane, job.isCancelled ? 1 : 0);
+      best.worker.postMessage({ ...job.request, lane } satisfies WorkerRequest);
+    }
   };
-  const slots: Slot[] = Array.from({ length: slotCount }, (_, index) => {
-    const init: WorkerInit = { source, options, stop, slot: index };
-    const slot: Slot = { worker: new Worker(entry, { workerData: init }), index, job: undefined };
-    slot.worker.on('message', (m: WorkerReply) => {
-      const job = slot.job;
+  const threads: Thread[] = Array.from({ length: threadCount }, (_, index) => {
+    const init: WorkerInit = { source, options, stop };
+    const thread: Thread = {
+      worker: new Worker(entry, { workerData: init }),
+      lanes: new Array<Job | undefined>(LANES_PER_THREAD).fill(undefined),
+    };
+    thread.worker.on('message', (m: WorkerReply) => {
+      const position = m.lane - index * LANES_PER_THREAD;
+      const job = thread.lanes[position];
       if (job === undefined) return;
       if (m.kind === 'progress') {
         job.onProgress(m.executions, m.steps);
         return;
       }
-      slot.job = undefined;
+      thread.lanes[position] = undefined;
       if (m.kind === 'done') job.resolve(m.result);
       else job.reject(new Error(`worker ${index}: ${m.message}`));
-      dispatch(slot);
+      dispatch();
     });
-    slot.worker.on('error', (e) => {
-      slot.job?.reject(e);
-      slot.job = undefined;
+    thread.worker.on('error', (e) => {
+      for (const job of thread.lanes) job?.reject(e);
+      thread.lanes.fill(undefined);
     });
-    return slot;
+    return thread;
   });
   return {
-    slots: slotCount,
+    slots: threadCount * LANES_PER_THREAD,
     start(unit, context, onProgress): RunningUnit {
       let job: Job | undefined;
       const result = new Promise<UnitResult>((resolveJob, reject) => {
         job = { request: { unit, context }, onProgress, resolve: resolveJob, reject, isCancelled: false };
       });
       queue.push(job!);
-      const idle = slots.find((s) => s.job === undefined);
-      if (idle !== undefined) dispatch(idle);
+      dispatch();
       return {
         result,
         cancel: () => {
           job!.isCancelled = true;
-          const slot = slots.find((s) => s.job === job);
-          if (slot !== undefined) Atomics.store(flags, slot.index, 1);
+          threads.forEach((t, ti) => {
+            const position = t.lanes.indexOf(job);
+            if (position >= 0) Atomics.store(flags, ti * LANES_PER_THREAD + position, 1);
+          });
         },
       };
     },
     close: async () => {
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      await Promise.all(threads.map((t) => t.worker.terminate()));
     },
   };
 }

@@ -77,18 +77,21 @@ describe('workers', () => {
     expect([r.verdict, r.complete, r.stats.executions, r.stats.abandoned]).toEqual(['pass', true, 70, 5]);
   });
 
-  it('real worker threads (dist build) give the in-process report', async () => {
+  it.each([
+    ['a pass', 'doc-counter', options('random', 256)],
+    // Units queued behind the violating one (two per thread) are cancelled.
+    ['a violation', 'teardown-handshake-before', options('random', 300)],
+  ] as const)('real worker threads (dist build) give the in-process report: %s', async (_, name, o) => {
     const entry = workerEntryPath();
     // `npm test` builds dist/ before running vitest; without the build this test fails.
     expect(entry).toBeDefined();
     if (entry === undefined) return;
-    const o = options('random', 256);
-    const source = loadScenario('doc-counter');
+    const source = loadScenario(name);
     if (!source.ok) throw new Error(source.error.message);
     const run = prepareRun(source.value, undefined, {});
     if (!run.ok) throw new Error(run.error.message);
     const threaded = await runCheck(run.value, { ...o, workers: 2 });
-    expect(threaded).toEqual({ ok: true, value: await checkWith('doc-counter', o, 1) });
+    expect(threaded).toEqual({ ok: true, value: await checkWith(name, o, 1) });
   });
 });
 
