@@ -50,6 +50,7 @@ export function createCleanupOnFree(): Property {
   return {
     id: CLEANUP_ON_FREE,
     description: 'once a cgroup is freed none of its elements or storages remain linked (invariant 8)',
+    isFactDriven: true,
     checkStep(k): Violation | undefined {
       const obs = k.observations;
       for (let i = cursor.advance(k, obs.length); i < obs.length; i++) {

@@ -64,6 +64,7 @@ export function createDeleteErrno(): Property {
   return {
     id: DELETE_ERRNO,
     description: 'delete returns 0, -ENOENT, -EINVAL, -EBUSY (E1/E2) or a lock error (E3) (invariant 13)',
+    isFactDriven: true,
     checkStep: check,
     checkEnd: check,
   };

@@ -50,6 +50,7 @@ export function createE3SingleFree(): Property {
     id: E3_SINGLE_FREE,
     description:
       'E3: exactly one teardown path frees each element; destroy waits for owner_refcnt 0 (invariant 20)',
+    isFactDriven: true,
     checkStep: check,
     checkEnd(k) {
       const v = check(k);

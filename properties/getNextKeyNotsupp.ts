@@ -27,6 +27,7 @@ export function createGetNextKeyNotsupp(): Property {
   return {
     id: GET_NEXT_KEY_NOTSUPP,
     description: 'BPF_MAP_GET_NEXT_KEY on the NEW map returns -ENOTSUPP (invariant 15)',
+    isFactDriven: true,
     checkStep: check,
     checkEnd: check,
   };

@@ -153,6 +153,7 @@ function renamed(p: Property, id: string): Property {
   return {
     id,
     description: p.description,
+    ...(p.isFactDriven === true ? { isFactDriven: true } : {}),
     ...(p.checkStep === undefined ? {} : { checkStep: (k) => rename(p.checkStep!(k)) }),
     ...(p.checkEnd === undefined ? {} : { checkEnd: (k) => rename(p.checkEnd!(k)) }),
   };

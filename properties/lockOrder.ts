@@ -32,6 +32,7 @@ export function createLockOrder(): Property {
     id: LOCK_ORDER,
     description:
       'owner lock before bucket lock, and no owner/bucket lock taken while holding its own class in E1/E2',
+    isFactDriven: true,
     checkStep: check,
     checkEnd: check,
   };

@@ -71,6 +71,7 @@ export function createMapFreeClean(): Property {
   return {
     id: MAP_FREE_CLEAN,
     description: "after map_free none of the map's elements or pending callbacks remain (invariant 9)",
+    isFactDriven: true,
     checkStep: check,
     checkEnd: check,
   };

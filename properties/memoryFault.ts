@@ -24,5 +24,5 @@ export function createMemoryFaultProperty(
     }
     return undefined;
   };
-  return { id, description, checkStep: check, checkEnd: check };
+  return { id, description, checkStep: check, checkEnd: check, isFactDriven: true };
 }

@@ -35,6 +35,7 @@ export function createNoLockWhileBusy(): Property {
     id: NO_LOCK_WHILE_BUSY,
     description:
       "E1/E2: a helper takes an owner or bucket lock only while its own hold is the CPU's only busy count (invariant 18)",
+    isFactDriven: true,
     checkStep: check,
     checkEnd: check,
   };

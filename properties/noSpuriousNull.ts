@@ -39,6 +39,7 @@ export function createNoSpuriousNull(): Property {
   return {
     id: NO_SPURIOUS_NULL,
     description: 'get returns an element that stays linked for the whole call, even nested (f4edc66e48a6)',
+    isFactDriven: true,
     checkStep: check,
     checkEnd: check,
   };

@@ -18,6 +18,12 @@ export interface Property {
   readonly description: string;
   /** Checked after every step; keep it cheap (it runs in the hot loop). */
   checkStep?(k: Kernel): Violation | undefined;
+  /**
+   * True when checkStep looks only at facts appended since its previous call
+   * (k.observations, k.memory.faults, k.locks.edges, through a LogCursor): it
+   * then has nothing to do after a step that appended none, and is not called.
+   */
+  readonly isFactDriven?: boolean;
   /** Checked when every actor has finished. */
   checkEnd?(k: Kernel): Violation | undefined;
 }

@@ -139,6 +139,7 @@ export function createUpdateReplace(): Property {
     id: UPDATE_REPLACE,
     description:
       'an update without BPF_F_LOCK publishes a new element and leaves the old one unchanged; with BPF_F_LOCK it is in place (invariant 16)',
+    isFactDriven: true,
     checkStep: check,
     checkEnd(k) {
       const v = check(k);

@@ -177,10 +177,10 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
     log?.beginExecution();
     const world = build(choose);
     const k = world.kernel;
-    // Bound once per execution so the per-step loop is a plain array walk with monomorphic calls.
-    const stepChecks = world.properties.flatMap((p) =>
-      p.checkStep === undefined ? [] : [p.checkStep.bind(p)],
-    );
+    // Bound once per execution so the per-step loop is a plain array walk.
+    const withStep = world.properties.filter((p) => p.checkStep !== undefined);
+    const stepChecks = withStep.map((p) => p.checkStep!.bind(p));
+    const isFactDriven = withStep.map((p) => p.isFactDriven === true);
     const stepGoals = world.reachability.flatMap((g) =>
       g.observeStep === undefined ? [] : [g.observeStep.bind(g)],
     );
@@ -195,11 +195,14 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
       describeLastStep: () => describer.describe(),
       checkStep: () => {
         for (let i = 0; i < stepGoals.length; i++) stepGoals[i]!(k);
-        // A step that only read and added no fact left the state the last check saw.
+        // A step that only read and added no fact left the state the last check
+        // saw; fact-driven checks have nothing to do when no fact was added.
         const facts = factCount();
-        if (last.isReadOnly && facts === checkedFacts) return undefined;
+        const isNewFact = facts !== checkedFacts;
         checkedFacts = facts;
+        if (last.isReadOnly && !isNewFact) return undefined;
         for (let i = 0; i < stepChecks.length; i++) {
+          if (!isNewFact && isFactDriven[i]) continue;
           const v = stepChecks[i]!(k);
           if (v !== undefined) return v;
         }

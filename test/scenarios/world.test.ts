@@ -3,7 +3,9 @@
  * that may have changed what they read — a step that wrote, locked or waited,
  * or one that added a fact (a result, a memory fault, a lock-order edge). A
  * step whose footprint only reads and that added no fact leaves the state the
- * last check saw, so the checks are skipped there.
+ * last check saw, so the checks are skipped there; a fact-driven check (one
+ * that only reads facts appended since its last call) runs only after a step
+ * that appended one.
  */
 import { describe, expect, it } from 'vitest';
 import type { Kernel } from '../../model/kernel.js';
@@ -38,9 +40,19 @@ describe('world', () => {
         return undefined;
       },
     };
+    let factChecks = 0;
+    const factDriven: Property = {
+      id: 'fact-driven',
+      description: 'counts its step checks; looks only at new facts',
+      isFactDriven: true,
+      checkStep: (_k: Kernel) => {
+        factChecks++;
+        return undefined;
+      },
+    };
     const f = toExecutionFactory((choose) => {
       const w = build(choose);
-      return { ...w, properties: [...w.properties, counting] };
+      return { ...w, properties: [...w.properties, counting, factDriven] };
     });
     let readOnly = 0;
     const strategy = recordingStrategy(createRandomStrategy('world'), (rec) => {
@@ -49,7 +61,9 @@ describe('world', () => {
     const r = explore(f, strategy, { maxExecutions: 1 });
     // 2 CPUs × 2 runs of get + atomic add, and one reader: 50 steps, 12 of them
     // only read (each run's rcu_dereference and lookup, the reader's two) and add
-    // no fact; the checks run after the other 38.
-    expect([r.status, r.steps, readOnly, checks]).toEqual(['passed', 50, 12, 38]);
+    // no fact; the checks run after the other 38. Facts (a get's or a syscall's
+    // result, an increment, an element's creation) come from 13 steps, the only
+    // ones after which the fact-driven check runs.
+    expect([r.status, r.steps, readOnly, checks, factChecks]).toEqual(['passed', 50, 12, 38, 13]);
   });
 });
