@@ -1,11 +1,13 @@
 /**
  * Section 1: executions/s and steps/s of random walk and PCT on doc-counter
  * (cpus × iterations), on one worker and on all of them, against the
- * fast-check baseline of the same counter; the ratios.
+ * fast-check baseline of the same counter; the ratios. Every figure is the
+ * best of `throughputRepeats` windows of `throughputSeconds`.
  */
 import { explore } from '../scheduler/explore.js';
 import { withoutChecks } from '../scheduler/mazurkiewicz.js';
 import { createRandomStrategy } from '../scheduler/random.js';
+import type { ExecutionFactory } from '../scheduler/task.js';
 import { runBaseline } from './baseline.js';
 import type { BenchConfig } from './config.js';
 import { benchOptions, prepareEntry, timedCheck } from './engineRun.js';
@@ -33,9 +35,27 @@ export interface ThroughputResult {
 
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
+/** The best of `cfg.throughputRepeats` windows: host noise only ever slows a window down. */
+async function bestOf<T extends { readonly executionsPerSecond: number }>(
+  cfg: BenchConfig,
+  measure: () => Promise<T> | T,
+): Promise<T> {
+  let best: T | undefined;
+  for (let i = 0; i < cfg.throughputRepeats; i++) {
+    const r = await measure();
+    if (best === undefined || r.executionsPerSecond > best.executionsPerSecond) best = r;
+  }
+  return best!;
+}
+
 async function measureBaseline(cfg: BenchConfig): Promise<Omit<Rate, 'ratio'>> {
   const size = { cpus: cfg.cpus, iterations: cfg.iterations };
   await runBaseline(size, 50, 1); // warm-up
+  return bestOf(cfg, () => baselineWindow(cfg));
+}
+
+async function baselineWindow(cfg: BenchConfig): Promise<Omit<Rate, 'ratio'>> {
+  const size = { cpus: cfg.cpus, iterations: cfg.iterations };
   const start = performance.now();
   let executions = 0;
   let steps = 0;
@@ -62,10 +82,14 @@ async function measureBaseline(cfg: BenchConfig): Promise<Omit<Rate, 'ratio'>> {
  * bound on what making the checks cheaper could buy (model steps and
  * scheduling only).
  */
-function measureUncheckedWalk(cfg: BenchConfig, baselinePerSecond: number): Rate {
+function measureUncheckedWalk(cfg: BenchConfig, baselinePerSecond: number): Promise<Rate> {
   const params = { cpus: cfg.cpus, iterations: cfg.iterations };
   const f = withoutChecks(prepareEntry('doc-counter', params).factory);
   explore(f, createRandomStrategy(cfg.seed), { maxExecutions: 200 }); // warm-up
+  return bestOf(cfg, () => uncheckedWindow(cfg, f, baselinePerSecond));
+}
+
+function uncheckedWindow(cfg: BenchConfig, f: ExecutionFactory, baselinePerSecond: number): Rate {
   const start = performance.now();
   let executions = 0;
   let steps = 0;
@@ -97,27 +121,27 @@ export async function measureThroughput(cfg: BenchConfig): Promise<ThroughputRes
   for (const strategy of ['random', 'pct'] as const) {
     for (const workers of workerCounts) {
       const run = prepareEntry('doc-counter', params);
-      const t = await timedCheck(
-        run,
-        benchOptions(strategy, cfg.seed, UNBOUNDED, workers, params),
-        cfg.throughputSeconds,
-      );
-      if (t.report.verdict !== 'pass') throw new Error(`doc-counter failed under ${strategy}`);
-      const seconds = t.ms / 1000;
-      const executionsPerSecond = t.report.stats.executions / seconds;
-      rates.push({
-        name: `cgrpcheck ${strategy}`,
-        workers,
-        executions: t.report.stats.executions,
-        steps: t.report.stats.steps,
-        seconds,
-        executionsPerSecond,
-        stepsPerSecond: t.report.stats.steps / seconds,
-        ratio: executionsPerSecond / baseline.executionsPerSecond,
-        ...(t.steadyPerSecond === undefined ? {} : { steadyExecutionsPerSecond: t.steadyPerSecond }),
-      });
+      const options = benchOptions(strategy, cfg.seed, UNBOUNDED, workers, params);
+      const window = async (): Promise<Rate> => {
+        const t = await timedCheck(run, options, cfg.throughputSeconds);
+        if (t.report.verdict !== 'pass') throw new Error(`doc-counter failed under ${strategy}`);
+        const seconds = t.ms / 1000;
+        const executionsPerSecond = t.report.stats.executions / seconds;
+        return {
+          name: `cgrpcheck ${strategy}`,
+          workers,
+          executions: t.report.stats.executions,
+          steps: t.report.stats.steps,
+          seconds,
+          executionsPerSecond,
+          stepsPerSecond: t.report.stats.steps / seconds,
+          ratio: executionsPerSecond / baseline.executionsPerSecond,
+          ...(t.steadyPerSecond === undefined ? {} : { steadyExecutionsPerSecond: t.steadyPerSecond }),
+        };
+      };
+      rates.push(await bestOf(cfg, window));
     }
   }
-  rates.push(measureUncheckedWalk(cfg, baseline.executionsPerSecond));
+  rates.push(await measureUncheckedWalk(cfg, baseline.executionsPerSecond));
   return { baseline, rates };
 }
