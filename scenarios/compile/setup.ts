@@ -5,7 +5,7 @@
  */
 import { type BpfProgram, isCgroupProgType } from '../../model/bpfProgram.js';
 import { parseProgram } from '../../model/bpfProgramParse.js';
-import { cgroupBpfAttach } from '../../model/cgroupBpf.js';
+import { cgroupBpfAttach } from '../../model/cgroupBpfAttach.js';
 import { cgroupStorageMapAlloc } from '../../model/cgroupStorage.js';
 import { cgrpStorageMapCreate } from '../../model/cgrpStorageMap.js';
 import { errnoName, type Result } from '../../model/errno.js';

@@ -6,7 +6,7 @@
 import { bpfMapPut } from '../../model/bpfMapPut.js';
 import type { AttachType } from '../../model/bpfProgram.js';
 import { cgroupRmdir } from '../../model/cgroup.js';
-import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroupBpf.js';
+import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroupBpfAttach.js';
 import {
   cgroupStorageDeleteElem,
   cgroupStorageGetNextKey,

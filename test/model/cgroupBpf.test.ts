@@ -5,10 +5,9 @@ import {
   BPF_F_ALLOW_MULTI,
   BPF_F_ALLOW_OVERRIDE,
   bpfProgRunArrayCg,
-  cgroupBpfAttach,
-  cgroupBpfDetach,
   effectiveProgs,
 } from '../../model/cgroupBpf.js';
+import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroupBpfAttach.js';
 import { cgroupStorageMapAlloc, cgroupStorageMapOf } from '../../model/cgroupStorage.js';
 import { EINVAL, ENOENT, EPERM, err, OK0 } from '../../model/errno.js';
 import type { CgroupId, CpuNo, MapId } from '../../model/ids.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg, cgroupBpfAttach } from '../../model/cgroupBpf.js';
+import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../model/cgroupBpf.js';
+import { cgroupBpfAttach } from '../../model/cgroupBpfAttach.js';
 import {
   BPF_F_RDONLY,
   BPF_F_WRONLY,

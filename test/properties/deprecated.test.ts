@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BPF_F_ALLOW_MULTI,
-  bpfProgRunArrayCg,
-  cgroupBpfAttach,
-  cgroupBpfDetach,
-} from '../../model/cgroupBpf.js';
+import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../model/cgroupBpf.js';
+import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroupBpfAttach.js';
 import { cgroupStorageMapAlloc, cgroupStorageMapOf } from '../../model/cgroupStorage.js';
 import { cgroupStorageDeleteElem, cgroupStorageUpdateElem } from '../../model/cgroupStorageSyscall.js';
 import { EINVAL, ENOENT } from '../../model/errno.js';

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allocProgData, type BpfProgram } from '../../../model/bpfProgram.js';
-import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg, cgroupBpfAttach } from '../../../model/cgroupBpf.js';
+import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../../model/cgroupBpf.js';
+import { cgroupBpfAttach } from '../../../model/cgroupBpfAttach.js';
 import { type CgroupStorageKey, cgroupStorageMapAlloc } from '../../../model/cgroupStorage.js';
 import { cgroupStorageLookupElem } from '../../../model/cgroupStorageSyscall.js';
 import { ENOENT, err, OK0, ok } from '../../../model/errno.js';

@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allocProgData } from '../../../model/bpfProgram.js';
-import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg, cgroupBpfAttach } from '../../../model/cgroupBpf.js';
+import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../../model/cgroupBpf.js';
+import { cgroupBpfAttach } from '../../../model/cgroupBpfAttach.js';
 import { cgrpStorageMapCreate } from '../../../model/cgrpStorageMap.js';
 import {
   cgrpStorageDeleteElem,
