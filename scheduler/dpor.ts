@@ -29,6 +29,7 @@ import {
   type Race,
   reversalOf,
 } from './happensBefore.js';
+import { isDisabledReversal, isExploredInitial, isLockHeld, startsWith, toWakeup } from './reversals.js';
 import type { ExecutionOutcome, SchedulerView, Strategy, StrategyInfo } from './strategy.js';
 import type { TaskId } from './task.js';
 import {
@@ -51,55 +52,6 @@ interface StepEvent extends HbEvent {
   readonly choices: number[];
   /** The tasks that were runnable when this step was picked. */
   readonly runnable: readonly TaskId[];
-}
-
-function startsWith(full: readonly number[], prefix: readonly number[]): boolean {
-  return full.length >= prefix.length && prefix.every((x, i) => full[i] === x);
-}
-
-function isSameChoices(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && startsWith(a, b);
-}
-
-/** True when w's first step of some explored task is an initial of w and that very step was explored. */
-function isExploredInitial(explored: readonly WakeupEvent[], w: readonly WakeupEvent[]): boolean {
-  return explored.some((x) => {
-    const j = w.findIndex((e) => e.task === x.task);
-    if (j < 0 || !isSameChoices(w[j]!.choices, x.choices)) return false;
-    for (let i = 0; i < j; i++) if (isConflicting(w[i]!.accesses, w[j]!.accesses)) return false;
-    return true;
-  });
-}
-
-/**
- * True when the reversal `w` of a race with `first` cannot run: the task of its
- * last step was not runnable when `first` was picked, and no step of `w` before
- * it belongs to that task or conflicts with it. Enabledness changes only through
- * conflicting steps (footprints are honest), so that step is still disabled
- * after the rest of `w`: no execution puts it before `first`, and the pair is
- * no reversible race.
- */
-function isDisabledReversal(first: StepEvent, w: readonly WakeupEvent[]): boolean {
-  const last = w[w.length - 1]!;
-  if (first.runnable.includes(last.task as TaskId)) return false;
-  for (let i = 0; i < w.length - 1; i++) {
-    if (w[i]!.task === last.task || isConflicting(w[i]!.accesses, last.accesses)) return false;
-  }
-  return true;
-}
-
-function toWakeup(e: HbEvent): WakeupEvent {
-  return { task: e.task, accesses: e.accesses, choices: e.choices, isPartial: false };
-}
-
-function isLockHeld(events: readonly HbEvent[], obj: number): boolean {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const a = events[i]!.accesses.find(
-      (x) => x.obj === obj && (x.kind === 'acquire' || x.kind === 'release'),
-    );
-    if (a !== undefined) return a.kind === 'acquire';
-  }
-  return false;
 }
 
 /** Options of {@link createDporStrategy}. */
@@ -157,7 +109,7 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
   };
 
   const insertReversal = (race: Race, w: WakeupEvent[]): void => {
-    if (isDisabledReversal(events[race.first]!, w)) return;
+    if (isDisabledReversal(events[race.first]!.runnable, w)) return;
     const node = nodes[race.first]!;
     if (isSleepBlocking(node.sleep, w) || isExploredInitial(node.explored, w)) return;
     if (insertWakeup(node.wut, w)) wakeupInsertions++;
