@@ -124,19 +124,19 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       );
   };
 
-  // In a deadlock, each blocked step races with the step that disabled it: a
-  // step blocked on a held lock with the acquire that took it (reversing it is
-  // the only way to reach the other lock order), a condition wait with the last
-  // conflicting step (which may have taken what it waited for). Such a step
-  // never ran, so only the end of the execution sees those races.
+  // In a deadlock, a step blocked on a held lock (or on a take another task's
+  // take emptied) races with that acquire: reversing it is the only way to
+  // reach the other order, and the blocked step never ran, so only the end of
+  // the execution sees the race. A wait that stays ready once ready and is
+  // still blocked at the end was never ready: it has no such race.
   const detectBlockedRaces = (): void => {
     for (let t = 0; t < taskCount; t++) {
       const task = view!.tasks[t]!;
       const step = task.peek();
       if (step === undefined || task.isEnabled()) continue;
       const held = step.accesses.filter((a) => a.kind === 'acquire' && isLockHeld(events, a.obj));
-      const accesses = held.length > 0 ? held : step.accesses;
-      const pending = { task: t, accesses, choices: [], readyAt: task.readyAt() };
+      if (held.length === 0) continue;
+      const pending = { task: t, accesses: held, choices: [], readyAt: task.readyAt() };
       const all = [...events, pending];
       const hb = analyseHappensBefore(all, taskCount, marks);
       for (const race of hb.races) {
