@@ -12,6 +12,9 @@
  * worker's queue is non-empty) writes the object its enablers write, so the
  * enabler→waiter pair is no reversible race; kworkers compete for work items,
  * so theirs is a take: an acquire of the queue, whose enablers release it.
+ * Each daemon's wait also reads the other queue's object: its way out
+ * (isDeferredIdle) looks at both queues, and a footprint must cover every
+ * state its readiness reads.
  */
 import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
@@ -64,7 +67,8 @@ export function isDeferredIdle(k: Kernel): boolean {
  */
 export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
   for (;;) {
-    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj)], {
+    // Its readiness reads the RCU state and, through isDeferredIdle, the workqueue.
+    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj), rd(k.work.obj)], {
       kind: 'until',
       what: 'an rcu callback whose grace period ended',
       isReady: () => k.rcu.firstReady() >= 0 || (isDone() && isDeferredIdle(k)),
@@ -90,7 +94,8 @@ export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<v
  */
 export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
   for (;;) {
-    yield step(`${actor.name}: wait for work`, [acq(k.work.obj)], {
+    // Its readiness reads the workqueue and, through isDeferredIdle, the RCU queue.
+    yield step(`${actor.name}: wait for work`, [acq(k.work.obj), rd(k.rcuObj)], {
       kind: 'until',
       what: 'queued work',
       isReady: () => k.work.items.length > 0 || (isDone() && isDeferredIdle(k)),
