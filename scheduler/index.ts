@@ -23,6 +23,7 @@ export {
   resolveExploreOptions,
   type StopReason,
 } from './explore.js';
+export { auditFootprints, type FootprintFinding } from './footprintAudit.js';
 export {
   analyseHappensBefore,
   type ClockMark,
@@ -41,6 +42,7 @@ export {
   spellSchedule,
   type TraceCount,
   type TraceEvent,
+  withoutChecks,
 } from './mazurkiewicz.js';
 export { createPctStrategy, type PctOptions, pctGuarantee } from './pct.js';
 export { createRandomStrategy } from './random.js';

@@ -1,0 +1,36 @@
+/**
+ * Honest footprints, audited: on every catalogue entry, no step changes
+ * another task's enabledness without a conflicting footprint (what DPOR's
+ * completeness rests on). Random walks over each entry's smallest parameters.
+ */
+import { describe, expect, it } from 'vitest';
+import { catalogueSources, loadScenario } from '../../scenarios/load.js';
+import { prepareRun } from '../../scenarios/prepare.js';
+import { explore } from '../../scheduler/explore.js';
+import { auditFootprints, type FootprintFinding } from '../../scheduler/footprintAudit.js';
+import { createRandomStrategy } from '../../scheduler/random.js';
+import { TEST_SEED } from '../setup.js';
+
+const entries = catalogueSources().map((s) => s.info);
+
+describe('footprints', () => {
+  it.each(entries.map((e) => [e.name, e] as const))(
+    '%s: every change of enabledness comes with a conflict',
+    (name, info) => {
+      const source = loadScenario(name);
+      if (!source.ok) throw new Error(source.error.message);
+      const params = Object.fromEntries(info.params.map((p) => [p.name, p.min]));
+      const run = prepareRun(source.value, undefined, params);
+      if (!run.ok) throw new Error(run.error.message);
+      const findings = new Set<string>();
+      const record = (f: FootprintFinding): void => {
+        findings.add(`${f.step} ${f.change} ${f.task} (${f.pending})`);
+      };
+      explore(run.value.factory, auditFootprints(createRandomStrategy(`${TEST_SEED}`), record), {
+        maxExecutions: 40,
+        onlyInvariant: '\u0000none',
+      });
+      expect([...findings]).toEqual([]);
+    },
+  );
+});
