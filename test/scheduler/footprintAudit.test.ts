@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDfsStrategy } from '../../scheduler/dfs.js';
 import { explore } from '../../scheduler/explore.js';
-import { auditFootprints, type FootprintFinding } from '../../scheduler/footprintAudit.js';
+import { auditCommutation, auditFootprints, type FootprintFinding } from '../../scheduler/footprintAudit.js';
 import { type ProgramSpec, program, set, waitFor } from './programs.js';
 
 function audit(spec: ProgramSpec): FootprintFinding[] {
@@ -38,6 +38,38 @@ describe('footprint audit', () => {
     // B is disabled until A writes x: one execution, and A's write enables B without a conflict.
     expect(audit(spec)).toEqual([
       { step: 'write(x=1)', task: 'B', pending: 'wait(x>=1)', change: 'enabled' },
+    ]);
+  });
+});
+
+describe('commutation audit', () => {
+  const last = (x: number) => ({
+    checkEnd: (st: { get(n: string): number }) =>
+      st.get('x') === x ? { invariant: 'last-writer', message: `x = ${x}` } : undefined,
+  });
+
+  it('independent steps that commute pass', () => {
+    const spec = {
+      tasks: [
+        { name: 'A', ops: [set('x', 1)] },
+        { name: 'B', ops: [set('y', 2)] },
+      ],
+      ...last(2),
+    };
+    expect(auditCommutation(program(spec), [0, 1])).toEqual([]);
+  });
+
+  it('two writes of one object declared independent are caught: the swap changes the outcome', () => {
+    const hidden = (v: number) => ({ ...set('x', v), writes: [] });
+    const spec = {
+      tasks: [
+        { name: 'A', ops: [hidden(1)] },
+        { name: 'B', ops: [hidden(2)] },
+      ],
+      ...last(2),
+    };
+    expect(auditCommutation(program(spec), [0, 1])).toEqual([
+      { at: 0, first: 'write(x=1)', second: 'write(x=2)', difference: ' => finished' },
     ]);
   });
 });
