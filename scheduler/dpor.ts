@@ -65,7 +65,7 @@ export interface DporOptions {
 
 /** Optimal DPOR over one ExecutionFactory (tasks, data choices and the virtual clock). */
 export function createDporStrategy(options: DporOptions = {}): Strategy {
-  const initialSleep = options.initialSleep ?? [];
+  const initialSleep = (options.initialSleep ?? []).map((e) => ({ ...e, isFromSplit: true }));
   const nodes: PrefixNode[] = [];
   let events: StepEvent[] = [];
   let marks: ClockMark[] = [];

@@ -29,6 +29,13 @@ export class WakeupNode {
 export interface SleepEntry {
   readonly task: number;
   readonly accesses: readonly Access[];
+  /**
+   * Asleep because an earlier subtree of a split search explored it
+   * (scheduler/subtrees.ts). That subtree's DPOR cannot see races with its
+   * prefix, so the entry only means what a classic sleep set means: runs
+   * where this step comes before any step dependent with it are covered.
+   */
+  readonly isFromSplit?: boolean;
 }
 
 function isPrefix(prefix: readonly number[], of: readonly number[]): boolean {
@@ -55,11 +62,15 @@ function afterWeakInitial(e: WakeupEvent, w: readonly WakeupEvent[]): readonly W
   return [...w.slice(0, j), ...w.slice(j + 1)];
 }
 
-/** True when some sleeping task is a weak initial of `w` (then `w` is already covered). */
+/**
+ * True when some sleeping task is a weak initial of `w` (then `w` is already
+ * covered); for an entry from a split, only when its step is an initial of w
+ * (w would run it while it is still asleep).
+ */
 export function isSleepBlocking(sleep: readonly SleepEntry[], w: readonly WakeupEvent[]): boolean {
   return sleep.some((s) => {
     const j = w.findIndex((x) => x.task === s.task);
-    if (j < 0) return !w.some((x) => isConflicting(x.accesses, s.accesses));
+    if (j < 0) return s.isFromSplit !== true && !w.some((x) => isConflicting(x.accesses, s.accesses));
     for (let i = 0; i < j; i++) if (isConflicting(w[i]!.accesses, w[j]!.accesses)) return false;
     return true;
   });

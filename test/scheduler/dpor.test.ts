@@ -14,15 +14,14 @@ import {
   independentTasks,
   local,
   lostUpdate,
-  type Op,
   type ProgramSpec,
   post,
   program,
   read,
   release,
   set,
+  smallProgram,
   take,
-  waitFor,
 } from './programs.js';
 
 // Ignore every violation so that deadlocked executions are counted too.
@@ -218,29 +217,8 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
   });
 
   it('property: on random small programs (locks, reads/writes, waits, choices, timers) dpor visits each trace exactly once', () => {
-    const objs = fc.constantFrom('x', 'y');
-    const op: fc.Arbitrary<Op[]> = fc.oneof(
-      objs.map((o) => [read(o)]),
-      fc.tuple(objs, fc.integer({ min: 1, max: 2 })).map(([o, v]) => [set(o, v)]),
-      fc.tuple(fc.constantFrom('L', 'M'), objs).map(([l, o]) => [acquire(l), set(o, 3), release(l)]),
-      fc.constantFrom<Op[]>(
-        [acquire('L'), acquire('M'), release('M'), release('L')],
-        [acquire('M'), acquire('L'), release('L'), release('M')],
-        [choice(2)],
-        [local()],
-      ),
-      objs.map((o) => [waitFor(o, 1)]),
-      fc.constantFrom<Op[]>([post('s')], [take('s')]),
-    );
-    const timed = fc
-      .tuple(op, fc.constantFrom(0, 0, 0, 5, 10))
-      .map(([ops, t]) => (t === 0 ? ops : [at(t, ops[0]!), ...ops.slice(1)]));
-    const spec = fc
-      .array(fc.array(timed, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 3 })
-      .map((ts): ProgramSpec => ({ tasks: ts.map((ops, i) => ({ name: `T${i}`, ops: ops.flat() })) }))
-      .filter((s) => s.tasks.reduce((n, t) => n + t.ops.length, 0) <= 9);
     fc.assert(
-      fc.property(spec, (s) => {
+      fc.property(smallProgram(), (s) => {
         const got = runDpor(s);
         expect(got.missed).toBe(0);
         // One complete execution per trace. A reordering that turns out disabled

@@ -3,6 +3,7 @@
  * a shared store of named integers and locks, so that violations can depend on
  * the interleaving (e.g. a lost-update counter) without any model code.
  */
+import fc from 'fast-check';
 import type { Access, Execution, ExecutionFactory, StepInfo, Task, Violation } from '../../scheduler/task.js';
 
 /** Shared state of one execution. */
@@ -235,4 +236,33 @@ export function lostUpdate(count: number, rounds: number, noise = 0): ProgramSpe
         ? undefined
         : { invariant: 'atomic-add', message: `x = ${s.get('x')}, expected ${count * rounds}` },
   };
+}
+
+/**
+ * Random small programs for properties: 2–3 tasks, at most 9 steps, mixing
+ * reads and writes of two variables, locked sections (incl. both lock orders),
+ * data choices, local steps, flag waits, a semaphore and timers.
+ */
+export function smallProgram(): fc.Arbitrary<ProgramSpec> {
+  const objs = fc.constantFrom('x', 'y');
+  const op: fc.Arbitrary<Op[]> = fc.oneof(
+    objs.map((o) => [read(o)]),
+    fc.tuple(objs, fc.integer({ min: 1, max: 2 })).map(([o, v]) => [set(o, v)]),
+    fc.tuple(fc.constantFrom('L', 'M'), objs).map(([l, o]) => [acquire(l), set(o, 3), release(l)]),
+    fc.constantFrom<Op[]>(
+      [acquire('L'), acquire('M'), release('M'), release('L')],
+      [acquire('M'), acquire('L'), release('L'), release('M')],
+      [choice(2)],
+      [local()],
+    ),
+    objs.map((o) => [waitFor(o, 1)]),
+    fc.constantFrom<Op[]>([post('s')], [take('s')]),
+  );
+  const timed = fc
+    .tuple(op, fc.constantFrom(0, 0, 0, 5, 10))
+    .map(([ops, t]) => (t === 0 ? ops : [at(t, ops[0]!), ...ops.slice(1)]));
+  return fc
+    .array(fc.array(timed, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 3 })
+    .map((ts): ProgramSpec => ({ tasks: ts.map((ops, i) => ({ name: `T${i}`, ops: ops.flat() })) }))
+    .filter((s) => s.tasks.reduce((n, t) => n + t.ops.length, 0) <= 9);
 }
