@@ -54,27 +54,37 @@ async function measureBaseline(cfg: BenchConfig): Promise<Omit<Rate, 'ratio'>> {
   return bestOf(cfg, () => baselineWindow(cfg));
 }
 
-async function baselineWindow(cfg: BenchConfig): Promise<Omit<Rate, 'ratio'>> {
-  const size = { cpus: cfg.cpus, iterations: cfg.iterations };
+/**
+ * Runs `batch` (a batch of executions, returning their totals) again and again
+ * for one window of `cfg.throughputSeconds`; the window's rates, on one thread.
+ */
+async function window(
+  cfg: BenchConfig,
+  name: string,
+  batch: (
+    i: number,
+  ) => Promise<{ executions: number; steps: number }> | { executions: number; steps: number },
+): Promise<Omit<Rate, 'ratio'>> {
   const start = performance.now();
   let executions = 0;
   let steps = 0;
-  for (let seed = 1; performance.now() - start < cfg.throughputSeconds * 1000; seed++) {
-    const r = await runBaseline(size, 100, seed);
-    if (!r.isPassed) throw new Error('the fast-check baseline of a correct counter failed');
+  for (let i = 0; performance.now() - start < cfg.throughputSeconds * 1000; i++) {
+    const r = await batch(i);
     executions += r.executions;
     steps += r.steps;
   }
   const seconds = (performance.now() - start) / 1000;
-  return {
-    name: 'fast-check fc.scheduler()',
-    workers: 1,
-    executions,
-    steps,
-    seconds,
-    executionsPerSecond: executions / seconds,
-    stepsPerSecond: steps / seconds,
-  };
+  const perSecond = { executionsPerSecond: executions / seconds, stepsPerSecond: steps / seconds };
+  return { name, workers: 1, executions, steps, seconds, ...perSecond };
+}
+
+function baselineWindow(cfg: BenchConfig): Promise<Omit<Rate, 'ratio'>> {
+  const size = { cpus: cfg.cpus, iterations: cfg.iterations };
+  return window(cfg, 'fast-check fc.scheduler()', async (i) => {
+    const r = await runBaseline(size, 100, i + 1);
+    if (!r.isPassed) throw new Error('the fast-check baseline of a correct counter failed');
+    return r;
+  });
 }
 
 /**
@@ -89,26 +99,15 @@ function measureUncheckedWalk(cfg: BenchConfig, baselinePerSecond: number): Prom
   return bestOf(cfg, () => uncheckedWindow(cfg, f, baselinePerSecond));
 }
 
-function uncheckedWindow(cfg: BenchConfig, f: ExecutionFactory, baselinePerSecond: number): Rate {
-  const start = performance.now();
-  let executions = 0;
-  let steps = 0;
-  for (let chunk = 0; performance.now() - start < cfg.throughputSeconds * 1000; chunk++) {
-    const r = explore(f, createRandomStrategy(cfg.seed), { maxExecutions: 64, firstExecution: chunk * 64 });
-    executions += r.executions;
-    steps += r.steps;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    name: 'cgrpcheck random, checks off (bound)',
-    workers: 1,
-    executions,
-    steps,
-    seconds,
-    executionsPerSecond: executions / seconds,
-    stepsPerSecond: steps / seconds,
-    ratio: executions / seconds / baselinePerSecond,
-  };
+async function uncheckedWindow(
+  cfg: BenchConfig,
+  f: ExecutionFactory,
+  baselinePerSecond: number,
+): Promise<Rate> {
+  const r = await window(cfg, 'cgrpcheck random, checks off (bound)', (i) =>
+    explore(f, createRandomStrategy(cfg.seed), { maxExecutions: 64, firstExecution: i * 64 }),
+  );
+  return { ...r, ratio: r.executionsPerSecond / baselinePerSecond };
 }
 
 /** Measures the baseline, then random and PCT on 1 and on `cfg.workers` workers. */
