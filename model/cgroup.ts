@@ -9,7 +9,7 @@
  */
 import { Graph } from '@dagrejs/graphlib';
 import { EBUSY, ENOENT, err, OK0, type Result } from './errno.js';
-import { asCgroupId, type CgroupId, type ObjId } from './ids.js';
+import { asCgroupId, asObjId, type CgroupId, type ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { queueRcuWork } from './rcuWorker.js';
@@ -33,6 +33,14 @@ export interface Cgroup {
   refcnt: number;
   /** The struct cgroup memory object; also the abstract id of its fields. */
   readonly obj: ObjId;
+  /**
+   * cgrp->self.refcnt (count and dying state) as an object of its own, so that
+   * gets and puts do not conflict with readers of the struct's fields: every
+   * get, put, kill and percpu_ref_is_dying() touches it, and the free writes it
+   * too (a get or put after the free is a use after free). Derived from `obj`
+   * (its negative), so no id is allocated for it.
+   */
+  readonly refObj: ObjId;
   /** cgrp->bpf_cgrp_storage: the owner storage (struct bpf_local_storage), or null. */
   bpfCgrpStorage: ObjId | null;
 }
@@ -80,6 +88,7 @@ export class Cgroups {
       isDying: false,
       refcnt: 1,
       obj,
+      refObj: asObjId(-obj),
       bpfCgrpStorage: null,
     };
     this.byId.set(id, cg);
@@ -120,20 +129,21 @@ export class Cgroups {
 /** css_get() / cgroup_get(): takes a reference the caller already may take. */
 export function* cgroupGet(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield step(`cgroup_get(${c.name})`, [wr(c.obj)]);
+  yield step(`cgroup_get(${c.name})`, [wr(c.refObj)]);
   k.memory.use(c.obj, `${actor.name} cgroup_get`);
   c.refcnt++;
 }
 
 /** css_put() / cgroup_put(): drops a reference; the last one starts the release. */
 export function* cgroupPut(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
-  yield step(`cgroup_put(${k.cgroups.get(cg).name})`, [wr(k.cgroups.get(cg).obj), rel(k.work.obj)]);
+  const c = k.cgroups.get(cg);
+  yield step(`cgroup_put(${c.name})`, [wr(c.refObj), rel(k.work.obj)]);
   cgroupPutNow(k, actor, cg);
 }
 
 /**
  * The body of cgroup_put() for code already inside a step that declares
- * wr(cgroup obj) and rel(k.work.obj). At 0 it runs css_release(): queue_work of
+ * wr(cgroup refObj) and rel(k.work.obj). At 0 it runs css_release(): queue_work of
  * css_release_work_fn. A live percpu_ref never reaches 0 (checker bug if it does).
  */
 export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
@@ -159,8 +169,8 @@ function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
   for (const h of k.cgroups.onFree) yield* h(k, actor, cg);
   const parent = c.parent === null ? undefined : k.cgroups.get(c.parent);
-  const parentAccesses = parent === undefined ? [] : [wr(parent.obj), rel(k.work.obj)];
-  yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), ...parentAccesses]);
+  const parentAccesses = parent === undefined ? [] : [wr(parent.refObj), rel(k.work.obj)];
+  yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), wr(c.refObj), ...parentAccesses]);
   if (parent !== undefined) cgroupPutNow(k, actor, parent.id);
   k.memory.free(c.obj, `${actor.name} css_free_rwork_fn`);
   c.state = 'freed';
@@ -180,7 +190,7 @@ export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0
   if (r.ok) {
     c.state = 'offline'; // CSS_ONLINE cleared, kernfs_remove(): no new lookups by path
     for (const h of k.cgroups.onOffline) yield* h(k, actor, cg);
-    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), rel(k.work.obj)]);
+    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), wr(c.refObj), rel(k.work.obj)]);
     c.isDying = true;
     cgroupPutNow(k, actor, cg);
   }

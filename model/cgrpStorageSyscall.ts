@@ -74,7 +74,7 @@ function updateFields(k: Kernel, seen: Seen): object {
  */
 function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op<Result<CgroupId>> {
   const cgOfFd = k.fds.cgroupOf(fd);
-  const accesses: Access[] = cgOfFd === undefined ? [] : [wr(k.cgroups.get(cgOfFd).obj)];
+  const accesses: Access[] = cgOfFd === undefined ? [] : [wr(k.cgroups.get(cgOfFd).refObj)];
   yield step('rcu_read_lock; cgroup_get_from_fd', [rel(k.rcuObj), ...accesses]);
   const r = cgroupGetFromFd(k, fd);
   if (!r.ok) return r;
@@ -86,7 +86,7 @@ function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op
 
 /** The accesses of cgroup_put (and, with `tail`, what follows it in the same step). */
 function putAccesses(k: Kernel, cg: CgroupId, tail: readonly Access[]): Access[] {
-  return [wr(k.cgroups.get(cg).obj), rel(k.work.obj), ...tail];
+  return [wr(k.cgroups.get(cg).refObj), rel(k.work.obj), ...tail];
 }
 
 /**

@@ -40,8 +40,8 @@ describe('dpor on model scenarios', () => {
   it.each([
     // scenario, params, naive interleavings, Mazurkiewicz traces
     ['map-free-deadlock-before', {}, 20, 8],
-    ['busy-cross-task-after', {}, 1_182, 434],
-    ['null-on-absent', { cpus: 1, iterations: 1 }, 3_432, 130],
+    ['busy-cross-task-after', {}, 1_182, 222],
+    ['null-on-absent', { cpus: 1, iterations: 1 }, 3_432, 70],
   ] as const)('%s %o: naive %i, traces %i, dpor one execution per trace', (name, params, naive, count) => {
     const f = factoryOf(name, params);
     const all = traces(f, createDfsStrategy());
