@@ -37,8 +37,9 @@ export interface Cgroup {
    * cgrp->self.refcnt (count and dying state) as an object of its own, so that
    * gets and puts do not conflict with readers of the struct's fields: every
    * get, put, kill and percpu_ref_is_dying() touches it, and the free writes it
-   * too (a get or put after the free is a use after free). Derived from `obj`
-   * (its negative), so no id is allocated for it.
+   * too (a get or put after the free is a use after free). Derived from `obj`,
+   * so no id is allocated for it: −obj·1024, apart from the other derived ids
+   * (a CPU's storage pointers −(cpu+1), value spin locks −(obj·1024+slot+1)).
    */
   readonly refObj: ObjId;
   /** cgrp->bpf_cgrp_storage: the owner storage (struct bpf_local_storage), or null. */
@@ -88,7 +89,7 @@ export class Cgroups {
       isDying: false,
       refcnt: 1,
       obj,
-      refObj: asObjId(-obj),
+      refObj: asObjId(-obj * 1024),
       bpfCgrpStorage: null,
     };
     this.byId.set(id, cg);

@@ -14,6 +14,11 @@ import { type Access, acq, type Op, rel, step } from './step.js';
  */
 export type LockClass = 'owner' | 'bucket' | 'map_lock' | 'cgroup_mutex' | 'value_spin_lock';
 
+/** Every lock class but the cgroup_mutex spins: holding one keeps the CPU's other contexts off it. */
+export function isSpinning(cls: LockClass): boolean {
+  return cls !== 'cgroup_mutex';
+}
+
 /** A lock the model knows. */
 export interface LockInfo {
   readonly id: ObjId;
@@ -71,7 +76,7 @@ export class Locks {
     l.holder = actor;
     l.holderCpu = cpu;
     this.held.set(actor, [...mine, id]);
-    if (l.cls !== 'cgroup_mutex') this.spinHeld.push([cpu, actor]);
+    if (isSpinning(l.cls)) this.spinHeld.push([cpu, actor]);
   }
 
   /** Releases a lock held by `actor`; throws otherwise (a model bug). */
@@ -79,7 +84,7 @@ export class Locks {
     const l = this.get(id);
     if (l.holder !== actor)
       throw new Error(`actor ${actor} released ${l.label} held by ${l.holder ?? 'nobody'}`);
-    if (l.cls !== 'cgroup_mutex') {
+    if (isSpinning(l.cls)) {
       const i = this.spinHeld.findIndex(([c, a]) => c === l.holderCpu && a === actor);
       this.spinHeld.splice(i, 1);
     }

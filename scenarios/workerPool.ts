@@ -59,16 +59,11 @@ interface Job {
   isCancelled: boolean;
 }
 
-interface Thread {
-  readonly worker: Worker;
-  /** Its lanes' jobs (lane = thread index × LANES_PER_THREAD + position). */
-  readonly lanes: (Job | undefined)[];
-}
-
 /**
  * Starts `threadCount` workers on `entry` for one run of `source`; each runs the
  * units sent to it in order and holds up to LANES_PER_THREAD of them, so the
- * executor offers threadCount × LANES_PER_THREAD slots.
+ * executor offers threadCount × LANES_PER_THREAD slots. Lane l belongs to
+ * thread ⌊l / LANES_PER_THREAD⌋.
  */
 export function createThreadExecutor(
   entry: string,
@@ -78,47 +73,47 @@ export function createThreadExecutor(
 ): UnitExecutor {
   const stop = new SharedArrayBuffer(4 * threadCount * LANES_PER_THREAD);
   const flags = new Int32Array(stop);
+  const lanes = new Array<Job | undefined>(threadCount * LANES_PER_THREAD).fill(undefined);
   const queue: Job[] = [];
-  const load = (t: Thread): number => t.lanes.filter((j) => j !== undefined).length;
+  const lanesOf = (t: number): number[] =>
+    Array.from({ length: LANES_PER_THREAD }, (_, i) => t * LANES_PER_THREAD + i);
+  const load = (t: number): number => lanesOf(t).filter((l) => lanes[l] !== undefined).length;
   const dispatch = (): void => {
     for (let job = queue[0]; job !== undefined; job = queue[0]) {
       // The least loaded thread, lowest index first.
-      let best: Thread | undefined;
-      for (const t of threads)
-        if (load(t) < LANES_PER_THREAD && (best === undefined || load(t) < load(best))) best = t;
-      if (best === undefined) return;
+      let best = -1;
+      for (let t = 0; t < threadCount; t++)
+        if (load(t) < LANES_PER_THREAD && (best < 0 || load(t) < load(best))) best = t;
+      if (best < 0) return;
       queue.shift();
-      const position = best.lanes.indexOf(undefined);
-      const lane = threads.indexOf(best) * LANES_PER_THREAD + position;
-      best.lanes[position] = job;
+      const lane = lanesOf(best).find((l) => lanes[l] === undefined)!;
+      lanes[lane] = job;
       Atomics.store(flags, lane, job.isCancelled ? 1 : 0);
-      best.worker.postMessage({ ...job.request, lane } satisfies WorkerRequest);
+      workers[best]!.postMessage({ ...job.request, lane } satisfies WorkerRequest);
     }
   };
-  const threads: Thread[] = Array.from({ length: threadCount }, (_, index) => {
+  const workers = Array.from({ length: threadCount }, (_, index) => {
     const init: WorkerInit = { source, options, stop };
-    const thread: Thread = {
-      worker: new Worker(entry, { workerData: init }),
-      lanes: new Array<Job | undefined>(LANES_PER_THREAD).fill(undefined),
-    };
-    thread.worker.on('message', (m: WorkerReply) => {
-      const position = m.lane - index * LANES_PER_THREAD;
-      const job = thread.lanes[position];
+    const worker = new Worker(entry, { workerData: init });
+    worker.on('message', (m: WorkerReply) => {
+      const job = lanes[m.lane];
       if (job === undefined) return;
       if (m.kind === 'progress') {
         job.onProgress(m.executions, m.steps);
         return;
       }
-      thread.lanes[position] = undefined;
+      lanes[m.lane] = undefined;
       if (m.kind === 'done') job.resolve(m.result);
       else job.reject(new Error(`worker ${index}: ${m.message}`));
       dispatch();
     });
-    thread.worker.on('error', (e) => {
-      for (const job of thread.lanes) job?.reject(e);
-      thread.lanes.fill(undefined);
+    worker.on('error', (e) => {
+      for (const l of lanesOf(index)) {
+        lanes[l]?.reject(e);
+        lanes[l] = undefined;
+      }
     });
-    return thread;
+    return worker;
   });
   return {
     slots: threadCount * LANES_PER_THREAD,
@@ -133,15 +128,13 @@ export function createThreadExecutor(
         result,
         cancel: () => {
           job!.isCancelled = true;
-          threads.forEach((t, ti) => {
-            const position = t.lanes.indexOf(job);
-            if (position >= 0) Atomics.store(flags, ti * LANES_PER_THREAD + position, 1);
-          });
+          const lane = lanes.indexOf(job);
+          if (lane >= 0) Atomics.store(flags, lane, 1);
         },
       };
     },
     close: async () => {
-      await Promise.all(threads.map((t) => t.worker.terminate()));
+      await Promise.all(workers.map((w) => w.terminate()));
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { ObjId } from '../model/ids.js';
 import type { Actor, Kernel } from '../model/kernel.js';
+import { isSpinning } from '../model/locks.js';
 import { isStepReady } from '../model/ready.js';
 import type { Access, Op, Step } from '../model/step.js';
 import type { Property, Reachability, Violation } from '../properties/property.js';
@@ -101,7 +102,7 @@ function isSpinLockOp(k: Kernel, s: Step): boolean {
   for (const a of s.accesses) {
     if (a.kind !== 'acquire' && a.kind !== 'release') continue;
     const l = k.locks.locks.get(a.obj as ObjId);
-    if (l !== undefined && l.cls !== 'cgroup_mutex') return true;
+    if (l !== undefined && isSpinning(l.cls)) return true;
   }
   return false;
 }

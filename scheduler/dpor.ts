@@ -15,8 +15,8 @@
  * choices made while building the world (before any step) each start a
  * separate search; condition waits (a step disabled until another task writes
  * what it declared) are no locks: a race whose reversed step would be disabled
- * is not reversible and is dropped, and a step still disabled at a deadlock
- * races with the steps before it (it may be the one that disabled it).
+ * is not reversible and is dropped; at a deadlock only a step blocked on an
+ * acquire (a held lock, an emptied take) races with the steps before it.
  * Test programs with waits check that the count still equals the traces
  * (test/scheduler/dpor.test.ts).
  */
@@ -29,11 +29,12 @@ import {
   type Race,
   reversalOf,
 } from './happensBefore.js';
-import { isDisabledReversal, isExploredInitial, isLockHeld, startsWith, toWakeup } from './reversals.js';
+import { isDisabledReversal, isExploredInitial, isLockHeld, toWakeup } from './reversals.js';
 import type { ExecutionOutcome, SchedulerView, Strategy, StrategyInfo } from './strategy.js';
 import type { TaskId } from './task.js';
 import {
   insertWakeup,
+  isPrefix,
   isSleepBlocking,
   type SleepEntry,
   type WakeupEvent,
@@ -101,7 +102,7 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
     for (let a = 0; a < n; a++) {
       if (a === value) continue;
       const choices = [...cur!.choices, a];
-      const isCovered = (e: WakeupEvent): boolean => e.task === task && startsWith(e.choices, choices);
+      const isCovered = (e: WakeupEvent): boolean => e.task === task && isPrefix(choices, e.choices);
       if (node.wut.children.some((c) => isCovered(c.event!)) || node.explored.some(isCovered)) continue;
       const alt = new WakeupNode({ task, accesses: cur!.accesses, choices, isPartial: true });
       node.wut.children.splice(at++, 0, alt);

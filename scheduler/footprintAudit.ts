@@ -9,6 +9,7 @@
  */
 import { ChoiceLog, DEFAULT_MAX_STEPS, runExecution } from './execute.js';
 import { isConflicting } from './happensBefore.js';
+import { type RecordedExecution, recordingStrategy, type TraceEvent } from './mazurkiewicz.js';
 import { createReplayStrategy } from './replay.js';
 import type { SchedulerView, Strategy } from './strategy.js';
 import type { Access, ExecutionFactory, TaskId } from './task.js';
@@ -64,7 +65,7 @@ export function auditFootprints(inner: Strategy, onFinding: (f: FootprintFinding
 
 /** A pair of adjacent steps declared independent whose swap changed what followed. */
 export interface CommutationFinding {
-  /** Index of the first step of the pair in the execution. */
+  /** Index of the first step of the pair among the execution's events (steps and clock advances). */
   readonly at: number;
   readonly first: string;
   readonly second: string;
@@ -72,50 +73,30 @@ export interface CommutationFinding {
   readonly difference: string;
 }
 
-interface Ran {
-  readonly steps: { readonly task: number; readonly label: string; readonly accesses: readonly Access[] }[];
-  /** The choice stream, cut per step: world-building choices, then per step [task, ...data choices]. */
-  readonly initial: number[];
-  readonly perStep: number[][];
-  readonly outcome: string;
-}
-
-/** Runs `choices` strictly, noting each step's label and footprint; undefined if the stream does not fit. */
-function run(factory: ExecutionFactory, choices: readonly number[], maxSteps: number): Ran | undefined {
+/** Replays `choices` strictly and records it; undefined if the stream does not fit. */
+function record(factory: ExecutionFactory, choices: readonly number[], maxSteps: number) {
   const inner = createReplayStrategy(choices);
-  const ran: Ran = { steps: [], initial: [], perStep: [], outcome: '' };
-  let current: number[] | undefined;
-  const s: Strategy = {
-    ...inner,
-    nextTask(runnable, cur, view) {
-      const p = inner.nextTask(runnable, cur, view);
-      if (p === undefined) return undefined;
-      const next = view.tasks[p]!.peek()!;
-      ran.steps.push({ task: p, label: next.label, accesses: next.accesses });
-      current = [p];
-      ran.perStep.push(current);
-      return p;
-    },
-    choose(n) {
-      const v = inner.choose(n);
-      (current ?? ran.initial).push(v);
-      return v;
-    },
-  };
+  let rec: RecordedExecution | undefined;
+  let outcome = '';
+  const s = recordingStrategy(inner, (r, o) => {
+    rec = r;
+    outcome = `${o.status}${o.violation ? ` ${o.violation.invariant}` : ''}`;
+  });
   s.beginExecution(0);
-  const outcome = runExecution(factory, s, { log: new ChoiceLog(), maxSteps });
-  if (inner.divergence() !== undefined) return undefined;
-  return {
-    ...ran,
-    outcome: `${outcome.status}${outcome.violation ? ` ${outcome.violation.invariant}` : ''}`,
-  };
+  const ran = runExecution(factory, s, { log: new ChoiceLog(), maxSteps });
+  // A misfit while running; an execution that ends before its stream does (a
+  // violation seen one step sooner) is no misfit here: what follows is compared.
+  const misfit = inner.divergence();
+  s.endExecution(ran);
+  return rec === undefined || misfit !== undefined ? undefined : { ...rec, outcome };
 }
 
-const spell = (r: Ran, from: number): string =>
-  r.steps
+/** The events from `from` on, as task:label, then the outcome. */
+const spell = (events: readonly TraceEvent[], from: number, outcome: string): string =>
+  `${events
     .slice(from)
-    .map((e) => `${e.task}:${e.label}`)
-    .join(' | ');
+    .map((e) => (e.task < 0 ? `@${e.time}` : `${e.task}:${e.label}`))
+    .join(' | ')} => ${outcome}`;
 
 /**
  * Swaps each of up to `maxPairs` adjacent pairs of steps of different tasks
@@ -129,23 +110,26 @@ export function auditCommutation(
   maxPairs = Number.POSITIVE_INFINITY,
   maxSteps = DEFAULT_MAX_STEPS,
 ): CommutationFinding[] {
-  const original = run(factory, choices, maxSteps);
+  const original = record(factory, choices, maxSteps);
   if (original === undefined) throw new Error('auditCommutation: the choice stream does not replay');
+  const ev = original.events;
+  // The choice stream cut per event: a step's task and data choices (a clock advance has none).
+  const perEvent = ev.map((e) => (e.task < 0 ? [] : [e.task, ...e.choices]));
   const out: CommutationFinding[] = [];
   let pairs = 0;
-  for (let i = 0; i + 1 < original.steps.length && pairs < maxPairs; i++) {
-    const a = original.steps[i]!;
-    const b = original.steps[i + 1]!;
-    if (a.task === b.task || isConflicting(a.accesses, b.accesses)) continue;
+  for (let i = 0; i + 1 < ev.length && pairs < maxPairs; i++) {
+    const a = ev[i]!;
+    const b = ev[i + 1]!;
+    if (a.task < 0 || b.task < 0 || a.task === b.task || isConflicting(a.accesses, b.accesses)) continue;
     pairs++;
-    const per = original.perStep.slice();
+    const per = perEvent.slice();
     [per[i], per[i + 1]] = [per[i + 1]!, per[i]!];
-    const swapped = run(factory, [...original.initial, ...per.flat()], maxSteps);
-    const want = `${spell(original, i + 2)} => ${original.outcome}`;
+    const swapped = record(factory, [...original.initialChoices, ...per.flat()], maxSteps);
+    const want = spell(ev, i + 2, original.outcome);
     const got =
       swapped === undefined
         ? 'the swapped stream does not replay'
-        : `${spell(swapped, i + 2)} => ${swapped.outcome}`;
+        : spell(swapped.events, i + 2, swapped.outcome);
     if (got !== want) out.push({ at: i, first: a.label, second: b.label, difference: got });
   }
   return out;

@@ -20,6 +20,8 @@ export interface TraceEvent {
   readonly choices: number[];
   /** For a clock advance, the new time; for a step, its readyAt(). */
   readonly time: number;
+  /** The step's label ('' for a clock advance). */
+  readonly label: string;
 }
 
 /** A recorded execution: world-building choices, then its events in order. */
@@ -55,7 +57,8 @@ export function recordingStrategy(
       const p = inner.nextTask(runnable, cur, view);
       if (p === undefined) return undefined;
       const t = view.tasks[p]!;
-      current = { task: p, accesses: t.peek()!.accesses, choices: [], time: t.readyAt() };
+      const next = t.peek()!;
+      current = { task: p, accesses: next.accesses, choices: [], time: t.readyAt(), label: next.label };
       rec.events.push(current);
       return p;
     },
@@ -65,7 +68,7 @@ export function recordingStrategy(
       return v;
     },
     onClockAdvance(now) {
-      rec.events.push({ task: CLOCK, accesses: [], choices: [], time: now });
+      rec.events.push({ task: CLOCK, accesses: [], choices: [], time: now, label: '' });
       inner.onClockAdvance?.(now);
     },
     endExecution(outcome) {

@@ -3,14 +3,10 @@
  * already explored from that prefix, and can its last step run there at all.
  */
 import { type HbEvent, isConflicting } from './happensBefore.js';
-import type { WakeupEvent } from './wakeupTree.js';
-
-export function startsWith(full: readonly number[], prefix: readonly number[]): boolean {
-  return full.length >= prefix.length && prefix.every((x, i) => full[i] === x);
-}
+import { isPrefix, type WakeupEvent } from './wakeupTree.js';
 
 function isSameChoices(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && startsWith(a, b);
+  return a.length === b.length && isPrefix(b, a);
 }
 
 /** True when w's first step of some explored task is an initial of w and that very step was explored. */

@@ -38,7 +38,8 @@ export interface SleepEntry {
   readonly isFromSplit?: boolean;
 }
 
-function isPrefix(prefix: readonly number[], of: readonly number[]): boolean {
+/** True when `prefix` is a prefix of `of`. */
+export function isPrefix(prefix: readonly number[], of: readonly number[]): boolean {
   if (prefix.length > of.length) return false;
   for (let i = 0; i < prefix.length; i++) if (prefix[i] !== of[i]) return false;
   return true;
