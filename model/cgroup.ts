@@ -44,6 +44,32 @@ export interface Cgroup {
   readonly refObj: ObjId;
   /** cgrp->bpf_cgrp_storage: the owner storage (struct bpf_local_storage), or null. */
   bpfCgrpStorage: ObjId | null;
+  /**
+   * cgrp->nr_populated_csets: member tasks (the model gives each task a css_set of its
+   * own). invariant: tasks in the cgroup that have not passed cgroup_exit.
+   */
+  nrPopulatedCsets: number;
+  /** cgrp->nr_populated_domain_children: children that are populated. */
+  nrPopulatedChildren: number;
+  /**
+   * The populated counts as an object of their own (−obj·1024−1023, apart from
+   * refObj and the value spin locks): migration and cgroup_exit write it, rmdir reads it.
+   */
+  readonly populatedObj: ObjId;
+}
+
+/** cgroup_is_populated() (include/linux/cgroup.h): member tasks here or in a descendant. */
+export function cgroupIsPopulated(c: Cgroup): boolean {
+  return c.nrPopulatedCsets + c.nrPopulatedChildren > 0;
+}
+
+/** A task as cgroups see it: task->cgroups, one css_set per task in the model. */
+export interface CgroupTask {
+  readonly name: string;
+  /** The cgroup of its css_set; null once it has passed cgroup_exit. */
+  cgroup: CgroupId | null;
+  /** task->cgroups as an object: migration writes it, whoever reads the task's cgroup reads it. */
+  readonly obj: ObjId;
 }
 
 /** A subsystem callback run at offline (cgroup_destroy_locked) or free (css_free_rwork_fn). */
@@ -61,6 +87,8 @@ export class Cgroups {
   readonly onFree: CgroupHook[] = [];
   /** cgroup_mutex. */
   readonly mutex: ObjId;
+  /** Member tasks by name (model/cgroupTasks.ts), in creation order. */
+  readonly tasks = new Map<string, CgroupTask>();
 
   constructor(private readonly k: Kernel) {
     this.mutex = k.allocObjId(k.setupActor);
@@ -91,6 +119,9 @@ export class Cgroups {
       obj,
       refObj: asObjId(-obj * 1024),
       bpfCgrpStorage: null,
+      nrPopulatedCsets: 0,
+      nrPopulatedChildren: 0,
+      populatedObj: asObjId(-obj * 1024 - 1023),
     };
     this.byId.set(id, cg);
     this.graph.setNode(String(id));
@@ -180,13 +211,15 @@ function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
 
 /**
  * rmdir (cgroup_rmdir → cgroup_destroy_locked, kernel/cgroup/cgroup.c): -ENOENT if
- * already removed, -EBUSY for a root or a cgroup with online children; else offline
- * hooks, then percpu_ref_kill drops the base reference.
+ * already removed, -EBUSY for a root, a populated cgroup (cgroup_is_populated: only
+ * migration raises it from zero, and migration holds cgroup_mutex too) or one with
+ * online children (css_has_online_children); else offline hooks, then percpu_ref_kill
+ * drops the base reference.
  */
 export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0>> {
   const c = k.cgroups.get(cg);
   const kids = k.cgroups.children(cg).map((id) => rd(k.cgroups.get(id).obj));
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), ...kids]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), rd(c.populatedObj), ...kids]);
   const r = checkRmdir(k, c);
   if (r.ok) {
     c.state = 'offline'; // CSS_ONLINE cleared, kernfs_remove(): no new lookups by path
@@ -202,8 +235,8 @@ export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0
 
 function checkRmdir(k: Kernel, c: Cgroup): Result<0> {
   if (c.state !== 'online') return err(ENOENT);
-  if (c.parent === null) return err(EBUSY);
-  // css_has_online_children(); tasks (cgroup_is_populated) are not modelled.
+  if (c.parent === null || cgroupIsPopulated(c)) return err(EBUSY);
+  // css_has_online_children()
   const isParent = k.cgroups.children(c.id).some((id) => k.cgroups.get(id).state === 'online');
   return isParent ? err(EBUSY) : OK0;
 }

@@ -45,6 +45,15 @@ const NAMES: ReadonlyMap<number, string> = new Map([
   [ENOTSUPP, 'ENOTSUPP'],
 ]);
 
+/** The symbolic name of every errno the model returns, in errno order. */
+export const ERRNO_NAMES: readonly string[] = [...NAMES.values()];
+
+/** The errno with this symbolic name (`ENOENT`), or undefined. */
+export function errnoOfName(name: string): number | undefined {
+  for (const [errno, n] of NAMES) if (n === name) return errno;
+  return undefined;
+}
+
 /** The symbolic name of an errno, e.g. `ENOENT`; unknown values print as `E<n>`. */
 export function errnoName(errno: number): string {
   return NAMES.get(errno) ?? `E${errno}`;

@@ -3,8 +3,7 @@
  * to declared cgroups, maps, programs and parameters, the cgroup tree, and
  * which program types go where. Returns the first problem found.
  */
-import type { ParamUse } from './reader.js';
-import { at, idx } from './reader.js';
+import { at, idx, type ParamUse } from './paths.js';
 import type { ActorDef, FinalValueDef, MapDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
 import { ATTACH_POINTS_OF, ATTACH_TYPES, TRACE_PROGRAM_TYPES } from './vocabulary.js';
 
@@ -259,7 +258,10 @@ function checkOp(ctx: Ctx, op: UserOpDef, path: string): Found {
 /** An `expectFinal` entry names its key as a lookup would; `times` needs a `value` to multiply. */
 function checkFinalValue(ctx: Ctx, f: FinalValueDef, path: string): Found {
   if (f.times !== undefined && f.value === undefined)
-    return { path: at(path, 'times'), message: `multiplies 'value', which is absent (no entry expected)` };
+    return {
+      path: at(path, 'times'),
+      message: `multiplies 'value', which is absent${f.anyOf === undefined && f.reachable === undefined ? ' (no entry expected)' : ''}`,
+    };
   const attachType = f.attachType === undefined ? {} : { attachType: f.attachType };
   return checkOp(ctx, { op: 'lookup', map: f.map, cgroup: f.cgroup, ...attachType }, path);
 }

@@ -13,6 +13,7 @@ import type {
   KernelVersion,
   LookupOpDef,
   MapType,
+  MigrateOpDef,
   ProgramType,
   RmdirOpDef,
   StorageKey,
@@ -62,7 +63,8 @@ export type ResolvedUserOp =
   | GetNextKeyOpDef
   | RmdirOpDef
   | CloseMapOpDef
-  | AttachOpDef;
+  | AttachOpDef
+  | MigrateOpDef;
 
 /** One task on one CPU; `count` copies are named `<name>0`, `<name>1`, .... */
 export interface ResolvedCpuActor {

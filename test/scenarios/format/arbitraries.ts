@@ -12,7 +12,8 @@ import type {
   ScenarioDef,
   UserOpDef,
 } from '../../../scenarios/format/types.js';
-import { KERNEL_VERSIONS, KNOWN_INVARIANTS } from '../../../scenarios/format/vocabulary.js';
+import { KERNEL_VERSIONS } from '../../../scenarios/format/vocabulary.js';
+import { KNOWN_INVARIANT_IDS as KNOWN_INVARIANTS } from '../../../scenarios/invariants.js';
 
 const nameArb = fc.stringMatching(/^[a-z][a-z0-9_.-]{0,7}$/);
 const names = (min: number, max: number) => fc.uniqueArray(nameArb, { minLength: min, maxLength: max });

@@ -1,0 +1,73 @@
+/**
+ * Checks on top of the schema that relate fields of one object, or names
+ * within one list: parameter ranges, what a map value may hold, the shape of
+ * an expected final value, operation labels. Cross-references between parts
+ * of the scenario are in references.ts.
+ */
+import { at, idx } from './paths.js';
+import type { Issue } from './references.js';
+import type { FinalValueDef, MapDef, ParamDef, ScenarioDef, UserOpDef } from './types.js';
+
+type Found = Issue | undefined;
+
+const first = <T>(xs: readonly T[], check: (x: T, i: number) => Found): Found => {
+  for (const [i, x] of xs.entries()) {
+    const found = check(x, i);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
+/** Checks what the schema cannot say, in field order; the first problem or undefined. */
+export function checkRanges(def: ScenarioDef): Found {
+  return (
+    first(Object.entries(def.params ?? {}), ([name, p]) => checkParam(p, at('params', name))) ??
+    first(def.maps ?? [], (m, i) => checkMap(m, idx('maps', i))) ??
+    checkOpNames(def.setup ?? [], 'setup') ??
+    first(def.actors, (a, i) =>
+      a.kind === 'user' ? checkOpNames(a.ops, at(idx('actors', i), 'ops')) : undefined,
+    ) ??
+    first(def.expectFinal ?? [], (f, i) => checkFinalShape(f, idx('expectFinal', i)))
+  );
+}
+
+function checkParam(p: ParamDef, path: string): Found {
+  if (p.min > p.max) return { path, message: `min ${p.min} is greater than max ${p.max}` };
+  if (p.default < p.min || p.default > p.max)
+    return { path: at(path, 'default'), message: `${p.default} is outside [${p.min}, ${p.max}]` };
+  return undefined;
+}
+
+function checkMap(m: MapDef, path: string): Found {
+  if (m.type === 'percpu_cgroup_storage' && m.spinLock === true)
+    return {
+      path: at(path, 'spinLock'),
+      message: 'a percpu_cgroup_storage value cannot hold a bpf_spin_lock',
+    };
+  return undefined;
+}
+
+/** Operation labels are unique within one list. */
+function checkOpNames(ops: readonly UserOpDef[], path: string): Found {
+  const seen = new Map<string, string>();
+  return first(ops, (op, i) => {
+    if (op.name === undefined) return undefined;
+    const p = idx(path, i);
+    const earlier = seen.get(op.name);
+    if (earlier !== undefined)
+      return { path: at(p, 'name'), message: `duplicate operation name '${op.name}' (also ${earlier})` };
+    seen.set(op.name, p);
+    return undefined;
+  });
+}
+
+/** One way to state a final value: `value` (with `times`), `anyOf` or `reachable`. */
+function checkFinalShape(f: FinalValueDef, path: string): Found {
+  const ways = (['value', 'anyOf', 'reachable'] as const).filter((k) => f[k] !== undefined);
+  if (ways.length > 1)
+    return {
+      path: at(path, ways[1]!),
+      message: `give one of value, anyOf and reachable, not '${ways[0]}' and '${ways[1]}'`,
+    };
+  return undefined;
+}
