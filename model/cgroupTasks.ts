@@ -5,7 +5,7 @@
  * (writing a pid to cgroup.procs) moves a task under cgroup_mutex.
  */
 import { type Cgroup, type CgroupTask, cgroupPutNow } from './cgroup.js';
-import { ENOENT, err, OK0, type Result } from './errno.js';
+import { ENOENT, ESRCH, err, OK0, type Result } from './errno.js';
 import type { CgroupId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
@@ -24,9 +24,13 @@ function updatePopulated(k: Kernel, c: Cgroup, delta: 1 | -1, isChild: boolean):
   if (was !== is && c.parent !== null) updatePopulated(k, k.cgroups.get(c.parent), delta, true);
 }
 
-/** What moving a task into or out of `cg` writes: the populated counts of it and its ancestors. */
-export function populatedAccesses(k: Kernel, cg: CgroupId | null): Access[] {
-  return cg === null ? [] : k.cgroups.ancestors(cg).map((id) => wr(k.cgroups.get(id).populatedObj));
+/**
+ * What moving a task writes: populated counts, of every cgroup, since which
+ * cgroup the task leaves may change (by another migration) between the
+ * declaration and the step.
+ */
+function populatedAccesses(k: Kernel): Access[] {
+  return k.cgroups.all().map((c) => wr(c.populatedObj));
 }
 
 /**
@@ -55,40 +59,41 @@ export function cgroupForkTask(k: Kernel, name: string, cg: CgroupId): CgroupTas
 /**
  * cgroup_exit(): the exiting task leaves its css_set's task list, so it no longer
  * populates its cgroup; the css_set (and its pin on the cgroup) goes with the
- * task struct later (the caller's cgroupPut).
+ * task struct later (the caller's cgroupPut of the cgroup returned).
  */
-export function* cgroupExit(k: Kernel, actor: Actor, t: CgroupTask): Op<void> {
-  const cg = t.cgroup;
-  yield step(`${actor.name}: cgroup_exit(${t.name})`, [wr(t.obj), ...populatedAccesses(k, cg)]);
+export function* cgroupExit(k: Kernel, actor: Actor, t: CgroupTask): Op<CgroupId | null> {
+  yield step(`${actor.name}: cgroup_exit(${t.name})`, [wr(t.obj), ...populatedAccesses(k)]);
+  const left = t.cgroup;
   cssSetMoveTask(k, t, null);
+  return left;
 }
 
 /**
  * Writing the task's pid to `to`'s cgroup.procs (cgroup_procs_write →
  * cgroup_attach_task, under cgroup_mutex): -ENOENT once `to` is removed
- * (cgroup_kn_lock_live fails); else the task moves, its new css_set pins `to`
- * and the old one's pin is dropped. A task that has exited cannot move (-ESRCH in
- * the kernel; a scenario never names one).
+ * (cgroup_kn_lock_live fails), -ESRCH once the task has exited (the pid lookup in
+ * cgroup_procs_write_start fails); else the task moves, its new css_set pins `to`
+ * and the old one's pin is dropped.
  */
 export function* cgroupAttachTask(k: Kernel, actor: Actor, t: CgroupTask, to: CgroupId): Op<Result<0>> {
   const dst = k.cgroups.get(to);
-  const from = t.cgroup;
-  const src = from === null ? undefined : k.cgroups.get(from);
-  const accesses = [
+  // Any cgroup's reference may drop (the one the task leaves, known only under the mutex).
+  const refs = k.cgroups.all().map((c) => wr(c.refObj));
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [
     wr(t.obj),
     wr(dst.obj),
-    wr(dst.refObj),
-    ...populatedAccesses(k, from),
-    ...populatedAccesses(k, to),
-  ];
-  if (src !== undefined) accesses.push(wr(src.refObj), rel(k.work.obj));
-  yield* lockAcquire(k, actor, k.cgroups.mutex, accesses);
+    ...refs,
+    rel(k.work.obj),
+    ...populatedAccesses(k),
+  ]);
+  const from = t.cgroup;
   let r: Result<0> = OK0;
   if (dst.state !== 'online') r = err(ENOENT);
+  else if (from === null) r = err(ESRCH);
   else if (from !== to) {
     dst.refcnt++;
     cssSetMoveTask(k, t, to);
-    if (from !== null) cgroupPutNow(k, actor, from);
+    cgroupPutNow(k, actor, from);
   }
   yield* lockRelease(k, actor, k.cgroups.mutex);
   return r;

@@ -1,6 +1,7 @@
 /** Kernel errno values the model returns, positive as in include/uapi/asm-generic/errno*.h. */
 export const EPERM = 1;
 export const ENOENT = 2;
+export const ESRCH = 3;
 export const E2BIG = 7;
 export const EBADF = 9;
 export const EAGAIN = 11;
@@ -17,6 +18,7 @@ export const ENOTSUPP = 524;
 export type Errno =
   | typeof EPERM
   | typeof ENOENT
+  | typeof ESRCH
   | typeof E2BIG
   | typeof EBADF
   | typeof EAGAIN
@@ -32,6 +34,7 @@ export type Errno =
 const NAMES: ReadonlyMap<number, string> = new Map([
   [EPERM, 'EPERM'],
   [ENOENT, 'ENOENT'],
+  [ESRCH, 'ESRCH'],
   [E2BIG, 'E2BIG'],
   [EBADF, 'EBADF'],
   [EAGAIN, 'EAGAIN'],

@@ -4,6 +4,7 @@
  * which program types go where. Returns the first problem found.
  */
 import { at, idx, type ParamUse } from './paths.js';
+import { checkTasksAndOrder } from './referencesTasks.js';
 import type { ActorDef, FinalValueDef, MapDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
 import { ATTACH_POINTS_OF, ATTACH_TYPES, TRACE_PROGRAM_TYPES } from './vocabulary.js';
 
@@ -80,6 +81,7 @@ export function checkReferences(
     first(def.setup ?? [], (op, i) => checkOp(ctx, op, idx('setup', i))) ??
     first(def.actors, (a, i) => checkActor(ctx, a, idx('actors', i))) ??
     first(def.expectFinal ?? [], (f, i) => checkFinalValue(ctx, f, idx('expectFinal', i))) ??
+    checkTasksAndOrder(def) ??
     checkParams(def, uses)
   );
 }

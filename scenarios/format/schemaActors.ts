@@ -4,6 +4,7 @@
  * is checked on top (references.ts).
  */
 import { z } from 'zod';
+import { show } from './paths.js';
 import {
   ACTOR_KINDS,
   ATTACH_TYPES,
@@ -46,17 +47,23 @@ const results = (description: string) => list(result, description, 1).superRefin
 
 /** What an operation must return: one result, one of several, or results some execution must show. */
 export const opExpect = z
-  .union([
-    result,
-    obj(
-      { anyOf: results('Every execution returns one of these.') },
-      'Every execution returns one of these results.',
-    ),
-    obj(
-      { reachable: results('Each is returned in at least one execution (a reachability goal).') },
-      'Results that at least one execution must show each; unmet at the end of the search, a pass is vacuous.',
-    ),
-  ])
+  .union(
+    [
+      result,
+      obj(
+        { anyOf: results('Every execution returns one of these.') },
+        'Every execution returns one of these results.',
+      ),
+      obj(
+        { reachable: results('Each is returned in at least one execution (a reachability goal).') },
+        'Results that at least one execution must show each; unmet at the end of the search, a pass is vacuous.',
+      ),
+    ],
+    {
+      error: (iss) =>
+        `expected a result such as 0 or '-ENOENT', {"anyOf": [...]} or {"reachable": [...]}, got ${show(iss.input)}`,
+    },
+  )
   .describe(
     'What the operation returns: a result (every execution returns it; else a violation of op-result), {"anyOf": [...]} (every execution returns one of them), or {"reachable": [...]} (each is returned in some execution).',
   )

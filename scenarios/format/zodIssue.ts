@@ -12,6 +12,17 @@ type Issue = z.core.$ZodIssue;
 const isPrefix = (a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean =>
   a.length <= b.length && a.every((p, i) => p === b[i]);
 
+/** True when an option failed because the value is not of its type at all. */
+function isOtherType(issues: readonly Issue[]): boolean {
+  return issues.some(
+    (i) =>
+      i.path.length === 0 &&
+      (i.code === 'invalid_type' ||
+        (i.code === 'invalid_value' && i.values.every((v) => typeof v !== typeof i.input)) ||
+        (i.code === 'invalid_union' && i.errors.length > 0 && i.errors.every(isOtherType))),
+  );
+}
+
 /** The issue to report among `issues` (all at paths relative to `base`), with its full path. */
 function pick(issues: readonly Issue[], base: readonly PropertyKey[]): { issue: Issue; path: PropertyKey[] } {
   const first = issues[0]!;
@@ -19,8 +30,11 @@ function pick(issues: readonly Issue[], base: readonly PropertyKey[]): { issue: 
   const issue = unknown ?? first;
   const path = [...base, ...issue.path];
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
-  // No option fits: explain the option that came closest (fewest problems; the first on a tie).
-  const closest = issue.errors.reduce((best, e) => (e.length < best.length ? e : best));
+  // No option fits. When none takes a value of this type, the union's own message says what
+  // would; else explain the option of this type that came closest (fewest problems, then first).
+  const sameType = issue.errors.filter((e) => !isOtherType(e));
+  if (sameType.length === 0) return { issue, path };
+  const closest = sameType.reduce((best, e) => (e.length < best.length ? e : best));
   return closest.length === 0 ? { issue, path } : pick(closest, path);
 }
 
