@@ -65,7 +65,9 @@ function mismatch(k: Kernel, e: FinalExpectation): Violation | undefined {
   const wants = e.anyOf ?? [e.value];
   if (wants.some((want) => isSame(got, want))) return undefined;
   const padded = wants.map((want) =>
-    want === undefined ? undefined : Array.from({ length: got?.length ?? want.length }, (_, i) => want[i] ?? 0),
+    want === undefined
+      ? undefined
+      : Array.from({ length: got?.length ?? want.length }, (_, i) => want[i] ?? 0),
   );
   const key = `${mapName(k, e.map)}[${cgroupName(k, e.cgroup)}${e.attachType === undefined ? '' : `, ${e.attachType}`}]`;
   const expected = padded.length === 1 ? show(padded[0]) : `one of ${padded.map(show).join(', ')}`;

@@ -48,6 +48,8 @@ export function opLabel(op: ResolvedUserOp): string {
       return `rmdir ${op.cgroup}`;
     case 'migrate':
       return `migrate ${op.task} to ${op.cgroup}`;
+    case 'run':
+      return `run ${op.program} in ${op.cgroup}`;
     case 'attach':
     case 'detach':
       return `${op.op} ${op.program} to ${op.cgroup}`;

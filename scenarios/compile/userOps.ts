@@ -22,6 +22,7 @@ import {
 } from '../../model/cgrpStorageSyscall.js';
 import { EBADF, type Result } from '../../model/errno.js';
 import type { MapId } from '../../model/ids.js';
+import { runProg } from '../../model/interpreter.js';
 import type { Actor, Kernel } from '../../model/kernel.js';
 import { BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../../model/localStorage.js';
 import { valueSlots } from '../../model/map.js';
@@ -65,6 +66,13 @@ export function* runUserOp(
   if (op.op === 'migrate') {
     const task = k.cgroups.tasks.get(op.task)!;
     return ret(yield* cgroupAttachTask(k, actor, task, ids.cgroups.get(op.cgroup)!));
+  }
+  if (op.op === 'run') {
+    const cg = ids.cgroups.get(op.cgroup)!;
+    let r0 = 0;
+    for (let i = 0; i < op.times; i++)
+      r0 = yield* runProg(k, actor, ids.programs.get(op.program)!, { currentCgroup: cg, cgroup: cg });
+    return r0;
   }
   if ('program' in op) {
     const prog = ids.programs.get(op.program)!;
@@ -115,7 +123,7 @@ function* closeMapFd(k: Kernel, actor: Actor, map: MapId): Op<number> {
   return 0;
 }
 
-type MapOp = Exclude<ResolvedUserOp, { op: 'rmdir' | 'close-map' | 'migrate' } | { program: string }>;
+type MapOp = Exclude<ResolvedUserOp, { op: 'rmdir' | 'close-map' | 'migrate' | 'run' } | { program: string }>;
 
 function* runCgrpStorageOp(
   k: Kernel,

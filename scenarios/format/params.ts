@@ -151,7 +151,9 @@ function expandActors(
 }
 
 function resolveOp(op: UserOpDef, n: (x: Num) => number): ResolvedUserOp {
-  return op.op === 'update' ? { ...op, value: op.value.map(n) } : op;
+  if (op.op === 'update') return { ...op, value: op.value.map(n) };
+  if (op.op === 'run') return { ...op, times: op.times === undefined ? 1 : n(op.times) };
+  return op;
 }
 
 function resolveFinalValue(f: FinalValueDef, n: (x: Num) => number): ResolvedFinalValue {

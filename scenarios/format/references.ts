@@ -231,7 +231,22 @@ function checkActor(ctx: Ctx, a: ActorDef, path: string): Found {
   );
 }
 
+/** A program userspace runs in setup: declared, not a cgroup program, in a declared cgroup. */
+function checkRun(ctx: Ctx, op: Extract<UserOpDef, { op: 'run' }>, path: string): Found {
+  if (!path.startsWith('setup'))
+    return { path: at(path, 'op'), message: "'run' is for setup; a cpu actor runs programs concurrently" };
+  const p = ctx.programs.find(op.program, at(path, 'program'));
+  if (isIssue(p)) return p;
+  if (isCgroupProgram(p.item))
+    return {
+      path: at(path, 'program'),
+      message: `'${op.program}' is a ${p.item.type} program; it runs from its cgroup hook, not in setup`,
+    };
+  return findIssue(ctx.cgroups, op.cgroup, at(path, 'cgroup'));
+}
+
 function checkOp(ctx: Ctx, op: UserOpDef, path: string): Found {
+  if (op.op === 'run') return checkRun(ctx, op, path);
   if ('program' in op)
     return (
       cgroupProgram(ctx, op.program, at(path, 'program')) ??

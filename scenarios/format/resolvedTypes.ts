@@ -17,6 +17,7 @@ import type {
   MigrateOpDef,
   ProgramType,
   RmdirOpDef,
+  RunOpDef,
   StorageKey,
   TaskDef,
   UpdateOpDef,
@@ -66,7 +67,8 @@ export type ResolvedUserOp =
   | RmdirOpDef
   | CloseMapOpDef
   | AttachOpDef
-  | MigrateOpDef;
+  | MigrateOpDef
+  | (Omit<RunOpDef, 'times'> & { readonly times: number });
 
 /** One task on one CPU; `count` copies are named `<name>0`, `<name>1`, .... */
 export interface ResolvedCpuActor {

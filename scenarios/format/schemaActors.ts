@@ -159,12 +159,23 @@ const migrateOp = obj(
   "Writing a task's pid to cgroup.procs (cgroup_attach_task under cgroup_mutex): the task moves to `cgroup`, its old cgroup may become unpopulated. 0, or -ENOENT when the target is removed.",
 ).meta({ id: 'migrateOp' });
 
+const runOp = obj(
+  {
+    op: z.literal('run').describe('"run".'),
+    program: name('A declared program that is not a cgroup program.'),
+    cgroup: name("The task's cgroup while it runs (cg=current)."),
+    times: num(1, MAX_TIMES, 'How many times in a row. Default 1.').optional(),
+    ...opBase,
+  },
+  "Setup only: run a program to completion as if its hook fired in a task of `cgroup` (e.g. to create storage before the actors start); its result is the program's return value (r0 at exit) of the last run.",
+).meta({ id: 'runOp' });
+
 /** One userspace operation, by `op`. */
 export const userOp = tagged(
   'op',
   'operation',
   OPS,
-  [lookupOp, updateOp, deleteOp, getNextKeyOp, rmdirOp, closeMapOp, attachOp, migrateOp],
+  [lookupOp, updateOp, deleteOp, getNextKeyOp, rmdirOp, closeMapOp, attachOp, migrateOp, runOp],
   'One userspace operation, by `op`.',
 ).meta({ id: 'userOp' });
 

@@ -82,6 +82,7 @@ export type RmdirOpDef = Extract<UserOpDef, { op: 'rmdir' }>;
 export type CloseMapOpDef = Extract<UserOpDef, { op: 'close-map' }>;
 export type AttachOpDef = Extract<UserOpDef, { op: 'attach' | 'detach' }>;
 export type MigrateOpDef = Extract<UserOpDef, { op: 'migrate' }>;
+export type RunOpDef = Extract<UserOpDef, { op: 'run' }>;
 /** What an operation must return: a result, `{ anyOf }` or `{ reachable }`. */
 export type OpExpectDef = NonNullable<UserOpDef['expect']>;
 /** A return value, or a negative errno by name (`-ENOENT`). */

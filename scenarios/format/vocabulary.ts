@@ -92,6 +92,7 @@ export const OPS = [
   'attach',
   'detach',
   'migrate',
+  'run',
 ] as const;
 
 /** How a cpu actor's task belongs to its cgroup: a member until it exits, or already past cgroup_exit. */

@@ -135,6 +135,22 @@ describe('expectations, ordering and tasks: validation', () => {
       "bad.json: setup[2].task: unknown task 'admin' (movable: sleeper, worker)",
     ],
     [
+      'running a program from a user actor',
+      'after-rmdir',
+      (d) => {
+        d.actors[2].ops[0] = { op: 'run', program: 'count', cgroup: 'app' };
+      },
+      "bad.json: actors[2].ops[0].op: 'run' is for setup; a cpu actor runs programs concurrently",
+    ],
+    [
+      'running an undeclared program in setup',
+      'after-rmdir',
+      (d) => {
+        d.setup[0].program = 'cnt';
+      },
+      "bad.json: setup[0].program: unknown program 'cnt' (declared: count)",
+    ],
+    [
       'a final value given two ways',
       'allowed-final-values',
       (d) => {

@@ -32,7 +32,7 @@ describe('validateScenario', () => {
       (d) => {
         d.actors[1].ops[0].op = 'lookp';
       },
-      "bad.json: actors[1].ops[0].op: unknown operation 'lookp' (expected one of lookup, update, delete, get-next-key, rmdir, close-map, attach, detach, migrate)",
+      "bad.json: actors[1].ops[0].op: unknown operation 'lookp' (expected one of lookup, update, delete, get-next-key, rmdir, close-map, attach, detach, migrate, run)",
     ],
     [
       'map type typo',
