@@ -82,7 +82,6 @@ export function migratedTasks(def: ResolvedScenarioDef): Set<string> {
  * the operation's return writes (its enabler).
  */
 export function* afterWait(
-  k: Kernel,
   actor: Actor,
   after: AfterDef | undefined,
   log: OpLog,

@@ -188,7 +188,7 @@ function buildWorld(
         op = cpuTaskBody(k, actor, ids, a);
       }
     } else op = userBody(k, actor, ids, a, defaultAttach, log);
-    bodies.push({ actor, op: done.track(actor, afterWait(k, actor, a.after, log, op)) });
+    bodies.push({ actor, op: done.track(actor, afterWait(actor, a.after, log, op)) });
   }
   const daemons: Actor[] = daemonsOf(def).map((d) => k.addActor(d.name, d.kind, asCpuNo(d.cpu)));
   for (const [i, op] of daemonBodies(k, done, daemons).entries()) bodies.push({ actor: daemons[i]!, op });
