@@ -81,12 +81,7 @@ export function migratedTasks(def: ResolvedScenarioDef): Set<string> {
  * operation has returned. The wait stays ready once ready, so it writes the object
  * the operation's return writes (its enabler).
  */
-export function* afterWait(
-  actor: Actor,
-  after: AfterDef | undefined,
-  log: OpLog,
-  body: Op<void>,
-): Op<void> {
+export function* afterWait(actor: Actor, after: AfterDef | undefined, log: OpLog, body: Op<void>): Op<void> {
   if (after !== undefined) {
     const key = `${after.actor}.${after.op}`;
     yield step(`${actor.name}: wait for ${key}`, [wr(log.doneObjs.get(key)!)], {

@@ -57,8 +57,10 @@ export function opLabel(op: ResolvedUserOp): string {
       return `close-map ${op.map}`;
     case 'get-next-key':
       return `get-next-key ${op.map}${op.cgroup === undefined ? '' : `[${op.cgroup}]`}`;
-    default:
-      return `${op.op} ${op.map}[${op.cgroup}${op.attachType === undefined ? '' : `, ${op.attachType}`}]`;
+    default: {
+      const fd = 'fd' in op && op.fd !== undefined && op.fd !== 'open' ? ` with a ${op.fd} fd` : '';
+      return `${op.op} ${op.map}[${op.cgroup}${op.attachType === undefined ? '' : `, ${op.attachType}`}]${fd}`;
+    }
   }
 }
 

@@ -22,6 +22,10 @@ export interface SetupIds {
   readonly cgroups: ReadonlyMap<string, CgroupId>;
   /** Userspace's fd of each cgroup directory, opened before the actors start. */
   readonly cgroupFds: ReadonlyMap<string, Fd>;
+  /** A closed fd of each cgroup an op passes `"fd": "closed"` for. */
+  readonly closedFds: ReadonlyMap<string, Fd>;
+  /** An open fd of a regular file, when an op passes `"fd": "file"`. */
+  readonly fileFd: Fd | undefined;
   readonly maps: ReadonlyMap<string, MapId>;
   readonly programs: ReadonlyMap<string, BpfProgram>;
 }
@@ -130,6 +134,18 @@ export function setupKernel(
     cgroups.set(c.name, id);
     cgroupFds.set(c.name, k.fds.openCgroup(id));
   }
+  // Opened after the cgroups' fds, and only when used, so that no other fd number changes.
+  const fdOps = [...def.setup, ...def.actors.flatMap((a) => (a.kind === 'user' ? a.ops : []))].flatMap(
+    (op) => ('fd' in op && op.fd !== undefined ? [{ fd: op.fd, cgroup: op.cgroup }] : []),
+  );
+  const closedFds = new Map<string, Fd>();
+  for (const { fd, cgroup } of fdOps) {
+    if (fd !== 'closed' || closedFds.has(cgroup)) continue;
+    const closed = k.fds.openCgroup(cgroups.get(cgroup)!);
+    k.fds.close(closed);
+    closedFds.set(cgroup, closed);
+  }
+  const fileFd = fdOps.some((o) => o.fd === 'file') ? k.fds.openNonCgroup() : undefined;
   const maps = new Map<string, MapId>();
   for (const m of def.maps) {
     const r = createMap(k, m);
@@ -160,5 +176,5 @@ export function setupKernel(
     const r = runToCompletion(cgroupBpfAttach(k, k.setupActor, cgroups.get(a.cgroup)!, prog, atype, 2));
     if (!r.ok) return fail(`${def.name}: attach[${i}]: attach refused (${errnoName(r.errno)})`);
   }
-  return { ok: true, k, ids: { cgroups, cgroupFds, maps, programs } };
+  return { ok: true, k, ids: { cgroups, cgroupFds, closedFds, fileFd, maps, programs } };
 }

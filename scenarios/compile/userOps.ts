@@ -136,7 +136,13 @@ function* runCgrpStorageOp(
     yield step(`bpf(BPF_MAP_GET_NEXT_KEY, ${k.maps.get(map)!.name})`);
     return cgrpStorageGetNextKey(k, actor, map);
   }
-  const fd = ids.cgroupFds.get(op.cgroup)!;
+  const kind = 'fd' in op ? op.fd : undefined;
+  const fd =
+    kind === 'closed'
+      ? ids.closedFds.get(op.cgroup)!
+      : kind === 'file'
+        ? ids.fileFd!
+        : ids.cgroupFds.get(op.cgroup)!;
   if (op.op === 'lookup') return yield* cgrpStorageLookupElem(k, actor, map, fd, flagBits(op.flags));
   if (op.op === 'update')
     return yield* cgrpStorageUpdateElem(k, actor, map, fd, fullValue(k, map, op.value), flagBits(op.flags));

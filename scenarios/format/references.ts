@@ -265,6 +265,11 @@ function checkOp(ctx: Ctx, op: UserOpDef, path: string): Found {
       path,
       message: `map '${m.name}' is keyed by (cgroup, attach type): add 'attachType' (one of ${ATTACH_TYPES.join(', ')})`,
     };
+  if ('fd' in op && op.fd !== undefined && m.type !== 'cgrp_storage')
+    return {
+      path: at(path, 'fd'),
+      message: `map '${m.name}' is keyed by struct bpf_cgroup_storage_key or a cgroup id, not an fd; remove 'fd'`,
+    };
   if ((!isIsolated || op.cgroup === undefined) && op.attachType !== undefined) {
     const why = op.cgroup === undefined ? 'no key is given' : `map '${m.name}' is keyed by cgroup alone`;
     return { path: at(path, 'attachType'), message: `${why}; remove 'attachType'` };

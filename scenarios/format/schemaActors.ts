@@ -9,6 +9,7 @@ import {
   ACTOR_KINDS,
   ATTACH_TYPES,
   ERRNO_RESULTS,
+  FD_KINDS,
   LOOKUP_FLAGS,
   MAX_CPUS,
   MAX_TIMES,
@@ -82,10 +83,18 @@ const mapKey = {
   attachType: attachType(),
 };
 
+/** Which fd a cgrp_storage command passes as its key. */
+const fd = oneOf(
+  FD_KINDS,
+  'fd kind',
+  'cgrp_storage maps only: the fd passed as the key. "open" (default): the cgroup directory\'s fd, opened before the run (once the cgroup is removed, the fd of a removed cgroup: -ENOENT); "closed": that fd after close(2) (-EBADF); "file": an fd of a regular file in the directory, not a cgroup (-EBADF).',
+).optional();
+
 const lookupOp = obj(
   {
     op: z.literal('lookup').describe('"lookup".'),
     ...mapKey,
+    fd,
     flags: set(
       LOOKUP_FLAGS,
       'lookup flag',
@@ -100,6 +109,7 @@ const updateOp = obj(
   {
     op: z.literal('update').describe('"update".'),
     ...mapKey,
+    fd,
     value: words(
       'The new value as u64 words from offset 0, the rest zero; at most ceil(valueSize / 8) words.',
     ),
@@ -114,7 +124,7 @@ const updateOp = obj(
 ).meta({ id: 'updateOp' });
 
 const deleteOp = obj(
-  { op: z.literal('delete').describe('"delete".'), ...mapKey, ...opBase },
+  { op: z.literal('delete').describe('"delete".'), ...mapKey, fd, ...opBase },
   "BPF_MAP_DELETE_ELEM, keyed by the cgroup's fd: 0 or a negative errno.",
 ).meta({ id: 'deleteOp' });
 

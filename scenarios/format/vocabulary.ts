@@ -95,6 +95,9 @@ export const OPS = [
   'run',
 ] as const;
 
+/** The fd a cgrp_storage command passes: the cgroup's open fd, that fd closed, or a regular file's. */
+export const FD_KINDS = ['open', 'closed', 'file'] as const;
+
 /** How a cpu actor's task belongs to its cgroup: a member until it exits, or already past cgroup_exit. */
 export const TASK_STATES = ['exiting', 'member'] as const;
 

@@ -135,6 +135,14 @@ describe('expectations, ordering and tasks: validation', () => {
       "bad.json: setup[2].task: unknown task 'admin' (movable: sleeper, worker)",
     ],
     [
+      'an fd kind on a deprecated map',
+      'userspace-errnos',
+      (d) => {
+        d.setup[10].fd = 'closed';
+      },
+      "bad.json: setup[10].fd: map 'old' is keyed by struct bpf_cgroup_storage_key or a cgroup id, not an fd; remove 'fd'",
+    ],
+    [
       'running a program from a user actor',
       'after-rmdir',
       (d) => {
