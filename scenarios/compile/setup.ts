@@ -3,13 +3,13 @@
  * verified programs, cgroup attachments and tracing hooks. Runs at setup time,
  * before any scheduled step, on the kernel's setup actor.
  */
-import { type BpfProgram, isCgroupProgType } from '../../model/bpfProgram.js';
+import { allocProgData, type BpfProgram, isCgroupProgType } from '../../model/bpfProgram.js';
 import { parseProgram } from '../../model/bpfProgramParse.js';
 import { cgroupBpfAttach } from '../../model/cgroupBpfAttach.js';
 import { cgroupStorageMapAlloc } from '../../model/cgroupStorage.js';
 import { cgrpStorageMapCreate } from '../../model/cgrpStorageMap.js';
 import { errnoName, type Result } from '../../model/errno.js';
-import type { CgroupId, Fd, MapId } from '../../model/ids.js';
+import type { CgroupId, Fd, MapId, ObjId } from '../../model/ids.js';
 import { Kernel, type ModelOptions } from '../../model/kernel.js';
 import { runToCompletion } from '../../model/step.js';
 import { verifyProgram } from '../../model/verifier.js';
@@ -88,9 +88,14 @@ function loadProgram(
   p: ResolvedProgram,
   maps: ReadonlyMap<string, MapId>,
   tailCalls: readonly BpfProgram[],
+  data: ObjId | undefined,
 ): BpfProgram | string {
   const section = sectionOf(p.type, p.attach, p.sleepable);
-  const env = { maps: Object.fromEntries(maps), ...(p.tailCalls.length === 0 ? {} : { tailCalls }) };
+  const env = {
+    maps: Object.fromEntries(maps),
+    ...(p.tailCalls.length === 0 ? {} : { tailCalls }),
+    ...(data === undefined ? {} : { data }),
+  };
   const parsed = parseProgram({ name: p.name, section, insns: p.insns }, env);
   if (!parsed.ok) {
     const where = parsed.index < 0 ? `section '${section}'` : `insns[${parsed.index}]`;
@@ -158,7 +163,10 @@ export function setupKernel(
   const progArrays = new Map<string, BpfProgram[]>();
   for (const p of def.programs) {
     const array: BpfProgram[] = [];
-    const prog = isLoaded ? loaded.get(p.name)! : loadProgram(k, p, maps, array);
+    // Allocated in every kernel in the same order, so a reused program's data id is this kernel's.
+    const data = p.data > 0 ? allocProgData(k, p.name, p.data) : undefined;
+    const prog = isLoaded ? loaded.get(p.name)! : loadProgram(k, p, maps, array, data);
+    if (typeof prog !== 'string' && prog.data !== data) throw new Error(`${p.name}: global data moved`);
     if (typeof prog === 'string') return fail(`${def.name}: ${prog}`);
     programs.set(p.name, prog);
     holdUsedMaps(k, prog);

@@ -79,6 +79,7 @@ export function resolveParams(
       programs: (def.programs ?? []).map((p) => ({
         ...p,
         sleepable: p.sleepable ?? false,
+        data: p.data ?? 0,
         tailCalls: p.tailCalls ?? [],
       })),
       attach: def.attach ?? [],

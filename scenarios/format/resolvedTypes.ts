@@ -52,6 +52,8 @@ export interface ResolvedProgram {
   readonly attach: string;
   readonly sleepable: boolean;
   readonly insns: readonly string[];
+  /** Global data slots; 0 for none. */
+  readonly data: number;
   readonly tailCalls: readonly string[];
 }
 

@@ -201,6 +201,11 @@ const program = obj(
       'BPF_F_SLEEPABLE (a .s section): runs under rcu_read_lock_trace(). Not allowed for cgroup program types. Default false.',
     ).optional(),
     insns: list(insn, 'Instructions, one string each. Maps are named as map=<name> and must be declared.', 1),
+    data: int(
+      1,
+      MAX_VALUE_SIZE / 8,
+      'Global data (.bss): this many zeroed u64 slots, shared by every run of the program, read and written as [data+slot]. Default none.',
+    ).optional(),
     tailCalls: list(
       name('A declared program of the same type.'),
       "The program's prog array (BPF_MAP_TYPE_PROG_ARRAY) by index: `tail_call n` jumps to the n-th named program. Default empty.",

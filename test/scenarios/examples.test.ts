@@ -53,6 +53,15 @@ describe('examples/: exact expectations', () => {
     );
   });
 
+  it('global-data: the count in .bss is shared by the setup run and both CPUs; the last copy is 3 or 2', async () => {
+    const r = await check(file('global-data'), { strategy: 'dpor', runs: 5000 });
+    expect([r.verdict, r.complete, r.stats.executions, r.unreached]).toEqual(['pass', true, 824, []]);
+    const def = load('global-data');
+    def.expectFinal = [{ map: 'last_seen', cgroup: 'app', value: [3] }];
+    const exact = await check(def, { strategy: 'dpor', runs: 5000 });
+    expect(exact.violation?.message).toBe('at the end last_seen[app] holds [2]; the scenario expects [3]');
+  });
+
   it('lookup-races-create: declared to fail with op-result, and it does', async () => {
     const r = await check(file('lookup-races-create'), { seed: 'ci', runs: 200 });
     expect([r.expect, r.violation?.invariant, r.violation?.message]).toEqual([

@@ -159,6 +159,14 @@ describe('expectations, ordering and tasks: validation', () => {
       "bad.json: setup[0].program: unknown program 'cnt' (declared: count)",
     ],
     [
+      'global data larger than a value',
+      'global-data',
+      (d) => {
+        d.programs[0].data = 513;
+      },
+      'bad.json: programs[0].data: 513 is outside [1, 512]',
+    ],
+    [
       'a final value given two ways',
       'allowed-final-values',
       (d) => {
