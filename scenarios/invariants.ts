@@ -3,6 +3,7 @@ import { FINAL_VALUE } from '../properties/finalValue.js';
 import { PROPERTY_IDS } from '../properties/index.js';
 import { DEADLOCK_INVARIANT, LIVELOCK_INVARIANT } from '../scheduler/execute.js';
 import { OP_RESULT } from './compile/expectations.js';
+import { HELPER_RESULT } from './compile/helperExpectations.js';
 
 /** Ids `check` and `expect` accept, in a stable order. */
 export const KNOWN_INVARIANT_IDS: readonly string[] = [
@@ -11,6 +12,8 @@ export const KNOWN_INVARIANT_IDS: readonly string[] = [
   FINAL_VALUE,
   // Built by the compiler from the operations' `expect`.
   OP_RESULT,
+  // Built by the compiler from the programs' `expectCalls`.
+  HELPER_RESULT,
   DEADLOCK_INVARIANT,
   LIVELOCK_INVARIANT,
 ];

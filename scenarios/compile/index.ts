@@ -29,6 +29,7 @@ import {
 } from './actors.js';
 import { expectationGoals, OP_RESULT, OpLog, opResultProperty } from './expectations.js';
 import { finalExpectations, finalValueProperty } from './finalValue.js';
+import { HELPER_RESULT, helperExpectations } from './helperExpectations.js';
 import { modelAttachType } from './sections.js';
 import { modelOptionsOf, type SetupIds, setupKernel } from './setup.js';
 import { runSetupOps } from './userOps.js';
@@ -147,6 +148,9 @@ function buildWorld(
   const opResult = opResultProperty(def, log);
   if (opResult !== undefined) checks.value.props.push(opResult);
   checks.value.goals.push(...expectationGoals(def, log, finals));
+  const helpers = helperExpectations(def, k);
+  if (helpers.property !== undefined) checks.value.props.push(helpers.property);
+  checks.value.goals.push(...helpers.goals);
   for (const t of def.tasks) cgroupForkTask(k, t.name, ids.cgroups.get(t.cgroup)!);
   for (const a of def.actors) {
     if (a.kind !== 'trace' && a.after !== undefined) {

@@ -15,6 +15,7 @@ import type {
   LookupOpDef,
   MapType,
   MigrateOpDef,
+  ProgramDef,
   ProgramType,
   RmdirOpDef,
   RunOpDef,
@@ -54,6 +55,8 @@ export interface ResolvedProgram {
   readonly insns: readonly string[];
   /** Global data slots; 0 for none. */
   readonly data: number;
+  /** What its helper calls return, by line in `insns`. */
+  readonly expectCalls?: NonNullable<ProgramDef['expectCalls']>;
   readonly tailCalls: readonly string[];
 }
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { show } from './paths.js';
-import { actor, finalValue, task, userOp } from './schemaActors.js';
+import { actor, expectCall, finalValue, task, userOp } from './schemaActors.js';
 import {
   INSN_MNEMONICS,
   KERNEL_VERSIONS,
@@ -205,6 +205,11 @@ const program = obj(
       1,
       MAX_VALUE_SIZE / 8,
       'Global data (.bss): this many zeroed u64 slots, shared by every run of the program, read and written as [data+slot]. Default none.',
+    ).optional(),
+    expectCalls: list(
+      expectCall,
+      'What its storage helper calls return: each entry names a call by its index in `insns` (checked as helper-result).',
+      1,
     ).optional(),
     tailCalls: list(
       name('A declared program of the same type.'),

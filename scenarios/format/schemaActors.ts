@@ -27,48 +27,83 @@ const ATTACH_NOTE =
 const attachType = () => oneOf(ATTACH_TYPES, 'attach type', ATTACH_NOTE).optional();
 const words = (description: string) => list(num(0, MAX_WORD, 'One u64 word.'), description, 1);
 
-/** One result of an operation: 0 or another return value, or a negative errno by name (`-ENOENT`). */
-const result = z
-  .union(
-    [
-      z.int({
-        error: (iss) => `expected an integer or an errno such as '-ENOENT', got ${String(iss.input)}`,
-      }),
-      oneOf(ERRNO_RESULTS, 'errno', 'A negative errno by name.'),
-    ],
-    {
-      error: (iss) =>
-        `expected a return value or an errno such as '-ENOENT', got ${typeof iss.input === 'string' ? `'${iss.input}'` : typeof iss.input}`,
-    },
-  )
-  .describe('A return value (0 on success) or a negative errno by name, e.g. "-ENOENT".')
-  .meta({ id: 'result' });
+/** One result: an integer (0 on success) or a word from `words` (negative errnos, and for helpers NULL or pointer). */
+const resultOf = (words: readonly [string, ...string[]], id: string, description: string) =>
+  z
+    .union(
+      [
+        z.int({
+          error: (iss) => `expected an integer or one of ${words.join(', ')}, got ${show(iss.input)}`,
+        }),
+        oneOf(words, id === 'helperResult' ? 'helper result' : 'errno', 'A result by name.'),
+      ],
+      { error: (iss) => `expected an integer or one of ${words.join(', ')}, got ${show(iss.input)}` },
+    )
+    .describe(description)
+    .meta({ id });
 
-const results = (description: string) => list(result, description, 1).superRefine(distinct('result'));
+/** What a call must return: one result, one of several, or results some execution must show. */
+const expectOf = <R extends z.ZodType>(result: R, what: string, invariant: string, id: string) => {
+  const results = (description: string) => list(result, description, 1).superRefine(distinct('result'));
+  return z
+    .union(
+      [
+        result,
+        obj(
+          { anyOf: results('Every execution returns one of these.') },
+          'Every execution returns one of these results.',
+        ),
+        obj(
+          { reachable: results('Each is returned in at least one execution (a reachability goal).') },
+          'Results that at least one execution must show each; unmet at the end of the search, a pass is vacuous.',
+        ),
+      ],
+      {
+        error: (iss) =>
+          `expected a result such as ${what}, {"anyOf": [...]} or {"reachable": [...]}, got ${show(iss.input)}`,
+      },
+    )
+    .describe(
+      `What it returns: a result (every execution returns it; else a violation of ${invariant}), {"anyOf": [...]} (every execution returns one of them), or {"reachable": [...]} (each is returned in some execution).`,
+    )
+    .meta({ id });
+};
 
-/** What an operation must return: one result, one of several, or results some execution must show. */
-export const opExpect = z
-  .union(
-    [
-      result,
-      obj(
-        { anyOf: results('Every execution returns one of these.') },
-        'Every execution returns one of these results.',
-      ),
-      obj(
-        { reachable: results('Each is returned in at least one execution (a reachability goal).') },
-        'Results that at least one execution must show each; unmet at the end of the search, a pass is vacuous.',
-      ),
-    ],
-    {
-      error: (iss) =>
-        `expected a result such as 0 or '-ENOENT', {"anyOf": [...]} or {"reachable": [...]}, got ${show(iss.input)}`,
-    },
-  )
-  .describe(
-    'What the operation returns: a result (every execution returns it; else a violation of op-result), {"anyOf": [...]} (every execution returns one of them), or {"reachable": [...]} (each is returned in some execution).',
-  )
-  .meta({ id: 'opExpect' });
+/** What a userspace operation must return. */
+export const opExpect = expectOf(
+  resultOf(
+    ERRNO_RESULTS,
+    'result',
+    'A return value (0 on success) or a negative errno by name, e.g. "-ENOENT".',
+  ),
+  "0 or '-ENOENT'",
+  'op-result',
+  'opExpect',
+);
+
+/** What a helper call must return. */
+const helperExpect = expectOf(
+  resultOf(
+    ['NULL', 'pointer', ...ERRNO_RESULTS],
+    'helperResult',
+    'What a helper returns: "NULL" or "pointer" (bpf_cgrp_storage_get, bpf_get_local_storage), 0 or a negative errno by name (bpf_cgrp_storage_delete).',
+  ),
+  "'pointer', 'NULL' or '-ENOENT'",
+  'helper-result',
+  'helperExpect',
+);
+
+/** An expectation on one helper call of a program. */
+export const expectCall = obj(
+  {
+    insn: z
+      .int({ error: (iss) => `expected an index into insns, got ${show(iss.input)}` })
+      .min(0)
+      .describe('The index in `insns` of a `call get`, `call delete` or `call get_local_storage` line.'),
+    expect: helperExpect,
+  },
+  'What one helper call returns, in whichever actor runs the program.',
+).meta({ id: 'expectCall' });
 
 const opBase = {
   name: name(

@@ -62,6 +62,17 @@ describe('examples/: exact expectations', () => {
     expect(exact.violation?.message).toBe('at the end last_seen[app] holds [2]; the scenario expects [3]');
   });
 
+  it('helper-results: NULL without F_CREATE, a pointer with it, a racing delete returns 0 and -ENOENT', async () => {
+    const r = await check(file('helper-results'), { seed: 'ci', runs: 300 });
+    expect([r.verdict, r.unreached]).toEqual(['pass', []]);
+    const def = load('helper-results');
+    def.programs[1].expectCalls[0].expect = 'NULL';
+    const wrong = await check(def, { seed: 'ci', runs: 50 });
+    expect(wrong.violation?.message).toBe(
+      'creator: create.insns[0] (call get map=counters cg=current flags=F_CREATE) returned pointer; the scenario expects NULL',
+    );
+  });
+
   it('lookup-races-create: declared to fail with op-result, and it does', async () => {
     const r = await check(file('lookup-races-create'), { seed: 'ci', runs: 200 });
     expect([r.expect, r.violation?.invariant, r.violation?.message]).toEqual([

@@ -167,6 +167,30 @@ describe('expectations, ordering and tasks: validation', () => {
       'bad.json: programs[0].data: 513 is outside [1, 512]',
     ],
     [
+      'an expected call on a line that is not a storage helper call',
+      'helper-results',
+      (d) => {
+        d.programs[1].expectCalls[0].insn = 2;
+      },
+      "bad.json: programs[1].expectCalls[0].insn: insns[2] is 'atomic_add [r0+0] 1', not a call of get, delete or get_local_storage",
+    ],
+    [
+      'an expected call past the end',
+      'helper-results',
+      (d) => {
+        d.programs[0].expectCalls[0].insn = 2;
+      },
+      'bad.json: programs[0].expectCalls[0].insn: 2 is past the last of 2 instructions',
+    ],
+    [
+      'a helper result that is not one',
+      'helper-results',
+      (d) => {
+        d.programs[0].expectCalls[0].expect = 'null';
+      },
+      "bad.json: programs[0].expectCalls[0].expect: unknown helper result 'null' (expected one of NULL, pointer, -EPERM, -ENOENT, -ESRCH, -E2BIG, -EBADF, -EAGAIN, -ENOMEM, -EACCES, -EBUSY, -EEXIST, -EINVAL, -EDEADLK, -ETIMEDOUT, -ENOTSUPP)",
+    ],
+    [
       'a final value given two ways',
       'allowed-final-values',
       (d) => {

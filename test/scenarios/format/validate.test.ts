@@ -216,7 +216,7 @@ describe('validateScenario', () => {
       (d) => {
         d.expect = 'atomc-add';
       },
-      "bad.json: expect: unknown expectation 'atomc-add' (expected one of pass, no-use-after-free, no-double-free, out-of-bounds, no-null-deref, lock-order, busy-counter, single-element, double-link, owner-pointer, cache-valid, free-after-gp, no-errno-from-get, delete-errno, zeroed-or-initial, get-next-key-notsupp, map-free-clean, e3-single-free, no-leak, atomic-add, null-on-absent, get-never-creates-without-flag, update-flags, cleanup-on-free, no-create-on-dying, deprecated-semantics, get-finds-prealloc, no-spurious-null, no-spurious-create-failure, update-replace, no-lock-while-busy, final-value, op-result, no-deadlock, no-livelock)",
+      "bad.json: expect: unknown expectation 'atomc-add' (expected one of pass, no-use-after-free, no-double-free, out-of-bounds, no-null-deref, lock-order, busy-counter, single-element, double-link, owner-pointer, cache-valid, free-after-gp, no-errno-from-get, delete-errno, zeroed-or-initial, get-next-key-notsupp, map-free-clean, e3-single-free, no-leak, atomic-add, null-on-absent, get-never-creates-without-flag, update-flags, cleanup-on-free, no-create-on-dying, deprecated-semantics, get-finds-prealloc, no-spurious-null, no-spurious-create-failure, update-replace, no-lock-while-busy, final-value, op-result, helper-result, no-deadlock, no-livelock)",
     ],
     [
       'duplicate check',
