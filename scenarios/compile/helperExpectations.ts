@@ -22,7 +22,7 @@ interface CallSite {
   readonly expect: NonNullable<ResolvedScenarioDef['programs'][number]['expectCalls']>[number]['expect'];
 }
 
-const valueOf = (r: number | string): HelperRet =>
+const helperValue = (r: number | string): HelperRet =>
   typeof r === 'number' || r === 'NULL' || r === 'pointer' ? r : -(errnoOfName(r.slice(1)) ?? Number.NaN);
 const show = (r: HelperRet): string => (typeof r === 'number' ? showResult(r) : r);
 
@@ -62,7 +62,7 @@ export function helperExpectations(
       const site = sites.get(r.key)!;
       const e = site.expect;
       if (typeof e === 'object' && 'reachable' in e) continue;
-      const allowed = (typeof e === 'object' ? e.anyOf : [e]).map(valueOf);
+      const allowed = (typeof e === 'object' ? e.anyOf : [e]).map(helperValue);
       if (allowed.includes(r.ret)) continue;
       const want = allowed.length === 1 ? show(allowed[0]!) : `one of ${allowed.map(show).join(', ')}`;
       found = {
@@ -77,7 +77,7 @@ export function helperExpectations(
     const e = site.expect;
     if (typeof e !== 'object' || !('reachable' in e)) continue;
     for (const r of e.reachable) {
-      const want = valueOf(r);
+      const want = helperValue(r);
       goals.push({
         id: `${site.where} returns ${show(want)}`,
         description: 'a helper call returns this result in some execution',

@@ -69,7 +69,8 @@ function buildProperties(def: ResolvedScenarioDef): Loaded<{ props: Property[]; 
       id !== 'no-deadlock' &&
       id !== 'no-livelock' &&
       id !== FINAL_VALUE &&
-      id !== OP_RESULT
+      id !== OP_RESULT &&
+      id !== HELPER_RESULT
     )
       return bad(`${def.name}: check: unknown invariant '${id}'`);
     if (p !== undefined) props.push(p);

@@ -67,7 +67,9 @@ describe('examples/: exact expectations', () => {
     expect([r.verdict, r.unreached]).toEqual(['pass', []]);
     const def = load('helper-results');
     def.programs[1].expectCalls[0].expect = 'NULL';
+    def.expect = 'helper-result';
     const wrong = await check(def, { seed: 'ci', runs: 50 });
+    expect([wrong.expect, wrong.violation?.invariant]).toEqual(['helper-result', 'helper-result']);
     expect(wrong.violation?.message).toBe(
       'creator: create.insns[0] (call get map=counters cg=current flags=F_CREATE) returned pointer; the scenario expects NULL',
     );
