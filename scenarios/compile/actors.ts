@@ -12,7 +12,7 @@ import { cgroupExit } from '../../model/cgroupTasks.js';
 import type { CgroupId } from '../../model/ids.js';
 import { runProg } from '../../model/interpreter.js';
 import type { Actor, Kernel } from '../../model/kernel.js';
-import { kworker, rcuWorker } from '../../model/rcuWorker.js';
+import { kworker, rcuReadLock, rcuReadUnlock, rcuWorker } from '../../model/rcuWorker.js';
 import { type Op, rd, rel, step, wr } from '../../model/step.js';
 import type { ResolvedCpuActor, ResolvedScenarioDef, ResolvedUserActor } from '../format/resolvedTypes.js';
 import type { AfterDef } from '../format/types.js';
@@ -59,11 +59,16 @@ export function* memberTaskBody(
 ): Op<void> {
   for (const run of def.run) {
     for (let i = 0; i < run.times; i++) {
-      if (isMigrated) yield step(`${actor.name}: task_css_set(${task.name})`, [rd(task.obj)]);
+      // task_dfl_cgroup(current) is read under the program's RCU read section, so the
+      // cgroup a migration leaves cannot be freed (css_free_rwork_fn waits a grace period)
+      // before the run ends.
+      if (isMigrated) yield* rcuReadLock(k, actor);
+      if (isMigrated) yield step(`${actor.name}: task_dfl_cgroup(${task.name})`, [rd(task.obj)]);
       const cg = task.cgroup!;
       const ctx = { currentCgroup: cg, cgroup: cg, ...(k.cgroups.get(cg).isV1 ? { cgroup1: cg } : {}) };
       if ('program' in run) yield* runProg(k, actor, ids.programs.get(run.program)!, ctx);
       else yield* bpfProgRunArrayCg(k, actor, cg, modelAttachType(run.hook)!, ctx);
+      if (isMigrated) yield* rcuReadUnlock(k, actor);
     }
   }
   const left = yield* cgroupExit(k, actor, task);
