@@ -4,8 +4,10 @@
  * Program types and attach types are named after enum bpf_prog_type and
  * enum bpf_attach_type (include/uapi/linux/bpf.h), lower-cased and without prefix.
  */
+
+import type { Actor } from './actor.js';
 import type { MapId, ObjId } from './ids.js';
-import type { Kernel } from './kernel.js';
+import type { Memory } from './memory.js';
 
 /** enum bpf_prog_type, the subset the model runs. Iterators and fentry/fexit/tp_btf are all 'tracing'. */
 export type ProgType =
@@ -160,7 +162,11 @@ export function attachTypeNumber(t: AttachType): number {
  * Allocates a BPF object's global data (.bss: an array map value of `slots` zeroed
  * 8-byte slots) at setup, for programs of that object to share through `[data+slot]`.
  */
-export function allocProgData(k: Kernel, name: string, slots: number): ObjId {
+export function allocProgData(
+  k: { readonly memory: Memory; readonly setupActor: Actor; allocObjId(a: Actor): ObjId },
+  name: string,
+  slots: number,
+): ObjId {
   const obj = k.allocObjId(k.setupActor);
   k.memory.alloc(obj, 'prog_data', `${name}.bss`, new Array<number>(slots).fill(0));
   return obj;

@@ -4,9 +4,10 @@
  * the run of a cgroup's effective programs, and cgroup_bpf_offline / cgroup_bpf_release.
  * Attach and detach under cgroup_mutex are in cgroupBpfAttach.ts.
  */
-import type { AttachType, BpfProgram } from './bpfProgram.js';
+import type { AttachType } from './bpfProgram.js';
 import { cgroupGet, cgroupPut } from './cgroup.js';
-import { type BpfCgroupStorage, bpfCgroupStorageFree, bpfCgroupStorageUnlink } from './cgroupStorage.js';
+import type { BpfProgArrayItem, CgroupBpf } from './cgroupBpfTypes.js';
+import { bpfCgroupStorageFree, bpfCgroupStorageUnlink } from './cgroupStorage.js';
 import { bpfCgroupStorageSet } from './cgroupStorageHelper.js';
 import { EPERM } from './errno.js';
 import type { CgroupId } from './ids.js';
@@ -20,39 +21,13 @@ import { type Op, rd, rel, step, wr } from './step.js';
 export const BPF_F_ALLOW_OVERRIDE = 1;
 export const BPF_F_ALLOW_MULTI = 2;
 
-/** A program's storages by enum bpf_cgroup_storage_type: [shared, percpu]. */
-export type CgroupStorageSlots = readonly [BpfCgroupStorage | null, BpfCgroupStorage | null];
-
-/** struct bpf_prog_array_item. */
-export interface BpfProgArrayItem {
-  readonly prog: BpfProgram;
-  readonly cgroupStorage: CgroupStorageSlots;
-}
-
-/** struct bpf_cg_run_ctx: what bpf_get_local_storage and bpf_get_retval see. */
-export interface BpfCgRunCtx {
-  readonly progItem: BpfProgArrayItem;
-  readonly retval: number;
-}
-
-/** struct bpf_prog_list. `prog` is null while detach recomputes the arrays. */
-export interface BpfProgList {
-  prog: BpfProgram | null;
-  cgroupStorage: CgroupStorageSlots;
-}
-
-/** struct cgroup_bpf. */
-export interface CgroupBpf {
-  readonly progs: Map<AttachType, BpfProgList[]>;
-  readonly flags: Map<AttachType, number>;
-  /** Effective arrays, replaced whole (rcu_replace_pointer); a missing type is computed on first read. */
-  readonly effective: Map<AttachType, readonly BpfProgArrayItem[]>;
-  /** The deprecated-map storages linked to this cgroup (list_cg), newest first. */
-  readonly storages: BpfCgroupStorage[];
-  /** cgrp->bpf.refcnt: the base reference until offline, plus one per descendant not yet released. */
-  refcnt: number;
-  isReleased: boolean;
-}
+export type {
+  BpfCgRunCtx,
+  BpfProgArrayItem,
+  BpfProgList,
+  CgroupBpf,
+  CgroupStorageSlots,
+} from './cgroupBpfTypes.js';
 
 /**
  * The cgroup's cgroup_bpf, created on first use as cgroup_bpf_inherit() would have at

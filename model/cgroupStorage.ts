@@ -6,6 +6,22 @@
  */
 import type { AttachType, BpfProgram } from './bpfProgram.js';
 import { attachTypeNumber } from './bpfProgram.js';
+import {
+  BPF_CGROUP_STORAGE_PERCPU,
+  BPF_CGROUP_STORAGE_SHARED,
+  BPF_F_NUMA_NODE,
+  BPF_F_RDONLY,
+  BPF_F_RDONLY_PROG,
+  BPF_F_WRONLY,
+  BPF_F_WRONLY_PROG,
+  type BpfCgroupStorage,
+  CGROUP_STORAGE_KEY_SIZE,
+  type CgroupStorageKey,
+  type CgroupStorageMap,
+  type CgroupStorageMapAttr,
+  type CgroupStorageType,
+  PCPU_MIN_UNIT_SIZE,
+} from './cgroupStorageTypes.js';
 import { BPF_LOCAL_STORAGE_MAX_VALUE_SIZE } from './cgrpStorageMap.js';
 import { E2BIG, EINVAL, ENOMEM, err, ok, type Result } from './errno.js';
 import { asMapId, type CgroupId, type MapId, type ObjId } from './ids.js';
@@ -15,68 +31,10 @@ import { lockAcquire, lockRelease } from './locks.js';
 import { type BpfMapBase, valueSlots } from './map.js';
 import { type Op, rd, rel, wr } from './step.js';
 
-/** Map creation flags. */
-export const BPF_F_NUMA_NODE = 4;
-export const BPF_F_RDONLY = 8;
-export const BPF_F_WRONLY = 16;
-export const BPF_F_RDONLY_PROG = 128;
-export const BPF_F_WRONLY_PROG = 256;
+export * from './cgroupStorageTypes.js';
+
 const LOCAL_STORAGE_CREATE_FLAG_MASK =
   BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
-
-/** sizeof(struct bpf_cgroup_storage_key) {u64 cgroup_inode_id; u32 attach_type} with padding. */
-export const CGROUP_STORAGE_KEY_SIZE = 16;
-/** PCPU_MIN_UNIT_SIZE bounds the per-CPU variant. */
-export const PCPU_MIN_UNIT_SIZE = 32_768;
-
-/** enum bpf_cgroup_storage_type: 0 BPF_CGROUP_STORAGE_SHARED, 1 BPF_CGROUP_STORAGE_PERCPU. */
-export type CgroupStorageType = 0 | 1;
-export const BPF_CGROUP_STORAGE_SHARED: CgroupStorageType = 0;
-export const BPF_CGROUP_STORAGE_PERCPU: CgroupStorageType = 1;
-
-/** struct bpf_cgroup_storage_key; a shared (u64-keyed) map ignores attachType. */
-export interface CgroupStorageKey {
-  readonly cgroupInodeId: CgroupId;
-  readonly attachType: AttachType;
-}
-
-/** struct bpf_cgroup_storage. */
-export interface BpfCgroupStorage {
-  /** The 'cgroup_storage' memory object. */
-  readonly obj: ObjId;
-  readonly map: MapId;
-  /** Set by bpf_cgroup_storage_link; undefined while unlinked. */
-  key: CgroupStorageKey | undefined;
-  /** Shared: storage->buf, swapped by userspace updates (xchg); null for per-CPU. */
-  buf: ObjId | null;
-  /** Per-CPU: one 'percpu_buf' per CPU; empty for shared. */
-  readonly percpuBufs: readonly ObjId[];
-}
-
-/** struct bpf_cgroup_storage_map. */
-export interface CgroupStorageMap extends BpfMapBase {
-  readonly type: 'cgroup_storage' | 'percpu_cgroup_storage';
-  readonly keySize: number;
-  readonly mapFlags: number;
-  /** map->lock (spin_lock_bh). */
-  readonly lock: ObjId;
-  /** The rbtree, in key order. invariant: a storage is in `tree` iff in `list` iff it has a key. */
-  readonly tree: BpfCgroupStorage[];
-  /** list_map, newest first (list_add). */
-  readonly list: BpfCgroupStorage[];
-}
-
-/** BPF_MAP_CREATE attributes for the deprecated maps. */
-export interface CgroupStorageMapAttr {
-  readonly name: string;
-  readonly mapType: 'cgroup_storage' | 'percpu_cgroup_storage';
-  readonly keySize: number;
-  readonly valueSize: number;
-  readonly maxEntries?: number;
-  readonly mapFlags?: number;
-  /** Slot of a struct bpf_spin_lock in the value (from BTF). */
-  readonly spinLockSlot?: number;
-}
 
 /** Models map_create → cgroup_storage_map_alloc() (setup time): the create checks, then an empty map (refcnt 1, the fd). */
 export function cgroupStorageMapAlloc(k: Kernel, attr: CgroupStorageMapAttr): Result<MapId> {

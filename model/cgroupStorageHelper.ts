@@ -5,7 +5,7 @@
  * pre-5.14 per-CPU pointer bpf_prog_run_array_cg set before the program.
  */
 import type { BpfProgram } from './bpfProgram.js';
-import type { BpfCgRunCtx, CgroupStorageSlots } from './cgroupBpf.js';
+import type { BpfCgRunCtx, CgroupStorageSlots } from './cgroupBpfTypes.js';
 import {
   BPF_CGROUP_STORAGE_SHARED,
   type BpfCgroupStorage,

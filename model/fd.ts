@@ -4,50 +4,12 @@
  * to the process, so reading it is never a shared access.
  */
 import type { KernelEra } from './era.js';
-import { EBADF, ENOENT, err, OK0, ok, type Result } from './errno.js';
-import { asFd, type CgroupId, type Fd } from './ids.js';
+import { EBADF, ENOENT, err, ok, type Result } from './errno.js';
+import type { CgroupId, Fd } from './ids.js';
 import type { Kernel } from './kernel.js';
 
-/** What an open fd refers to. */
-export type FdEntry = { readonly kind: 'cgroup'; readonly cg: CgroupId } | { readonly kind: 'other' };
-
-/** The process's fd table. */
-export class Fds {
-  private readonly table = new Map<Fd, FdEntry>();
-  /** 0–2 are stdio. */
-  private nextFd = 3;
-
-  constructor(private readonly k: Kernel) {}
-
-  /** open() of a cgroup directory; throws if it was removed (bad setup input). */
-  openCgroup(cg: CgroupId): Fd {
-    const c = this.k.cgroups.get(cg);
-    if (c.state !== 'online') throw new Error(`open ${c.name}: removed`);
-    return this.install({ kind: 'cgroup', cg });
-  }
-
-  /** open() of anything that is not a cgroup directory (a regular file, a socket). */
-  openNonCgroup(): Fd {
-    return this.install({ kind: 'other' });
-  }
-
-  /** close(): -EBADF for an fd that is not open. */
-  close(fd: Fd): Result<0> {
-    return this.table.delete(fd) ? OK0 : err(EBADF);
-  }
-
-  /** The cgroup an fd names, if it is an open cgroup directory. */
-  cgroupOf(fd: Fd): CgroupId | undefined {
-    const e = this.table.get(fd);
-    return e?.kind === 'cgroup' ? e.cg : undefined;
-  }
-
-  private install(e: FdEntry): Fd {
-    const fd = asFd(this.nextFd++);
-    this.table.set(fd, e);
-    return fd;
-  }
-}
+export type { FdEntry } from './fdTable.js';
+export { Fds } from './fdTable.js';
 
 /**
  * True where the cgroup storage syscalls resolve fds with cgroup_v1v2_get_from_fd():

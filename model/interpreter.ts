@@ -10,7 +10,7 @@
 import type { BpfProgram, CgArg, Insn, MemRef, Src } from './bpfProgram.js';
 import { MAX_BPF_REG } from './bpfProgram.js';
 import { hookOf } from './bpfProgramSection.js';
-import type { BpfCgRunCtx } from './cgroupBpf.js';
+import type { BpfCgRunCtx } from './cgroupBpfTypes.js';
 import { bpfProgMapCompatible, valueSpinLock } from './cgroupStorage.js';
 import { bpfGetLocalStorage, type ValuePtr } from './cgroupStorageHelper.js';
 import { cgrpStorageDelete, cgrpStorageGet } from './cgrpStorage.js';

@@ -3,164 +3,28 @@
  * every subsystem reads and writes (memory, RCU, locks, per-CPU state, actors,
  * observations) and the registries subsystems add themselves to.
  */
-import { Cgroups } from './cgroup.js';
-import type { CgroupBpf, CgroupStorageSlots } from './cgroupBpf.js';
+import type { Actor, ActorKind, CpuState, HookArgs, HookHandler } from './actor.js';
+import type { CgroupBpf, CgroupStorageSlots } from './cgroupBpfTypes.js';
+import { Cgroups } from './cgroupTable.js';
 import type { KernelEra } from './era.js';
-import { Fds } from './fd.js';
-import {
-  type ActorId,
-  asActorId,
-  asObjId,
-  type CgroupId,
-  type CpuNo,
-  type MapId,
-  type ObjId,
-} from './ids.js';
+import { Fds } from './fdTable.js';
+import { asActorId, asObjId, type CgroupId, type CpuNo, type MapId, type ObjId } from './ids.js';
 import { LocalStorages } from './localStorageState.js';
-import { Locks } from './locks.js';
+import { Locks } from './lockTable.js';
 import type { BpfMapBase } from './map.js';
 import { Memory } from './memory.js';
 import type { Observation } from './observation.js';
+import { type ModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
 import { Rcu } from './rcu.js';
-import { WorkQueue } from './rcuWorker.js';
 import type { Op, Step } from './step.js';
+import { WorkQueue } from './workQueue.js';
 
-/** Model options: everything that changes kernel behaviour. */
-export interface ModelOptions {
-  /** Kernel era. @defaultValue 'E1' */
-  era?: KernelEra;
-  /** Number of simulated CPUs. @defaultValue 2 */
-  cpus?: number;
-  /**
-   * E3 only: a contended rqspinlock may time out (-ETIMEDOUT) as a data choice,
-   * as rqspinlock's 250 ms budget can run out under load. @defaultValue false
-   */
-  isLockTimeoutPossible?: boolean;
-  /** Allocations (GFP_ATOMIC / GFP_NOWAIT) may fail with -ENOMEM as a data choice. @defaultValue false */
-  isAllocFailurePossible?: boolean;
-  /**
-   * Pre-5.14 historical bug: bpf_get_local_storage() reads a per-CPU bpf_cgroup_storage[]
-   * pointer that bpf_prog_run_array_cg sets before each program, so a program preempted
-   * under migrate_disable sees another task's storage or NULL. Fixed by b910eaaaa4b8
-   * ("bpf: Fix NULL pointer dereference in bpf_get_local_storage() helper"), later
-   * bpf_cg_run_ctx (c7603cfa04e7). @defaultValue false
-   */
-  hasCgroupStoragePerCpuPtrBug?: boolean;
-  /**
-   * Pre-fix CVE-2025-38502: a tail call may go to a program whose deprecated cgroup
-   * storage differs from the caller's, so its helper returns the caller's storage.
-   * Fixed by abad3d0bad72 (storage cookies in __bpf_prog_map_compatible, kernel/bpf/core.c).
-   * @defaultValue false
-   */
-  hasTailCallStorageCookieBug?: boolean;
-  /**
-   * Pre-fix cgroup_storage_get_next_key (kernel/bpf/local_storage.c): asking for the key
-   * after the last one reads the list head as a storage. Fixed by 5828b9e5b272 (-ENOENT).
-   * @defaultValue false
-   */
-  hasCgroupStorageNextKeyBug?: boolean;
-  /**
-   * E1/E2: bpf_local_storage_map_free() holds the per-CPU bpf_cgrp_storage_busy counter
-   * around each unlink. false models kernels before c78f4afbd962 ("bpf: Fix deadlock when
-   * freeing cgroup storage", Dec 2024), where a tracing program in the unlink path that
-   * calls bpf_cgrp_storage_get() self-deadlocks on the owner lock. @defaultValue true
-   */
-  isMapFreeBusyGuarded?: boolean;
-  /**
-   * bpf_cgrp_storage_get() without the percpu_ref_is_dying(&cgroup->self.refcnt) guard
-   * of the 6.2 design ("bpf: Implement cgroup storage available to non-cgroup-attached
-   * bpf progs", kernel/bpf/bpf_cgrp_storage.c): a program
-   * running after bpf_cgrp_storage_free() can create storage that nothing frees.
-   * @defaultValue false
-   */
-  hasCreateOnDyingBug?: boolean;
-  /**
-   * E3 before the SELEM_*_UNLINKED handshake (5d800f87d0a5, 0be08389c7f2):
-   * bpf_local_storage_destroy() and bpf_local_storage_map_free() use the failable
-   * unlink helpers and give up on a side whose rqspinlock failed (the WARN_ON_ONCE
-   * handling of the RFC series), so a lock timeout leaves an element half-unlinked:
-   * freed while still in a bucket, or left behind by map_free. @defaultValue false
-   */
-  hasUnlinkWithoutHandshakeBug?: boolean;
-}
+export type { Actor, ActorKind, CpuState, HookArgs, HookHandler } from './actor.js';
+export type { ModelOptions, ResolvedModelOptions } from './options.js';
+export { DEFAULT_CPUS, DEFAULT_ERA, MAX_CPUS, resolveModelOptions } from './options.js';
 
-/** ModelOptions with every field set. */
-export interface ResolvedModelOptions {
-  readonly era: KernelEra;
-  readonly cpus: number;
-  readonly isLockTimeoutPossible: boolean;
-  readonly isAllocFailurePossible: boolean;
-  readonly hasCgroupStoragePerCpuPtrBug: boolean;
-  readonly hasTailCallStorageCookieBug: boolean;
-  readonly hasCgroupStorageNextKeyBug: boolean;
-  readonly isMapFreeBusyGuarded: boolean;
-  readonly hasCreateOnDyingBug: boolean;
-  readonly hasUnlinkWithoutHandshakeBug: boolean;
-}
-
-export const DEFAULT_ERA: KernelEra = 'E1';
-export const DEFAULT_CPUS = 2;
-/** Upper bound on simulated CPUs (ids are packed, see allocObjId). */
-export const MAX_CPUS = 64;
-
-/** Fills in defaults and checks ranges; throws on bad construction input. */
-export function resolveModelOptions(o: ModelOptions = {}): ResolvedModelOptions {
-  const cpus = o.cpus ?? DEFAULT_CPUS;
-  if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_CPUS)
-    throw new Error(`cpus must be 1..${MAX_CPUS}, got ${cpus}`);
-  return {
-    era: o.era ?? DEFAULT_ERA,
-    cpus,
-    isLockTimeoutPossible: o.isLockTimeoutPossible ?? false,
-    isAllocFailurePossible: o.isAllocFailurePossible ?? false,
-    hasCgroupStoragePerCpuPtrBug: o.hasCgroupStoragePerCpuPtrBug ?? false,
-    hasTailCallStorageCookieBug: o.hasTailCallStorageCookieBug ?? false,
-    hasCgroupStorageNextKeyBug: o.hasCgroupStorageNextKeyBug ?? false,
-    isMapFreeBusyGuarded: o.isMapFreeBusyGuarded ?? true,
-    hasCreateOnDyingBug: o.hasCreateOnDyingBug ?? false,
-    hasUnlinkWithoutHandshakeBug: o.hasUnlinkWithoutHandshakeBug ?? false,
-  };
-}
-
-/** What kind of thread of execution an actor is. */
-export type ActorKind = 'cpu' | 'user' | 'kworker' | 'rcu' | 'setup';
-
-/** A thread of execution in the model. */
-export interface Actor {
-  readonly id: ActorId;
-  readonly name: string;
-  readonly kind: ActorKind;
-  /** The CPU it runs on; with migrate_disable() it stays there. */
-  readonly cpu: CpuNo;
-  /** Its own allocation counter: object ids are (actor, seq), never global. */
-  seq: number;
-  /** Nesting depth of BPF programs running on this actor (0 outside programs). */
-  progDepth: number;
-  /** Nesting depth of hooks fired on this actor (fireHook): >0 inside a program run from kernel code. */
-  hookDepth: number;
-  /**
-   * E1/E2: the BPF storage helper calls running on this actor, innermost last, and
-   * whether each holds its CPU's busy counter (absent until the first helper call).
-   */
-  helperFrames?: { readonly helper: string; readonly holdsBusy: boolean }[];
-}
-
-/** Per-CPU state. */
-export interface CpuState {
-  readonly no: CpuNo;
-  /** E1/E2 bpf_cgrp_storage_busy (kernel/bpf/bpf_cgrp_storage.c). invariant: 0 outside storage code. */
-  busy: number;
-  /** Abstract id of the counter, for footprints. */
-  readonly busyObj: ObjId;
-}
-
-/** The hooked function's arguments a tracing program may read, e.g. `struct cgroup *` (ctx). */
-export interface HookArgs {
-  readonly cgroup?: CgroupId;
-}
-
-/** A handler run when a hook fires: a tracing program attached there, nested on the same actor. */
-export type HookHandler = (actor: Actor, args: HookArgs) => Op<void>;
+/** A subsystem callback run at offline (cgroup_destroy_locked) or free (css_free_rwork_fn). */
+export type CgroupHook = (k: Kernel, actor: Actor, cg: CgroupId) => Op<void>;
 
 /** Ids per actor: actor a's n-th object is a * ACTOR_ID_STRIDE + n. */
 const ACTOR_ID_STRIDE = 1_000_000;
@@ -193,7 +57,7 @@ export class Kernel {
   /** Workqueue items (css release/free work, map free) that kworker actors run (model/rcuWorker.ts). */
   readonly work: WorkQueue;
   /** The cgroup hierarchy (model/cgroup.ts). */
-  readonly cgroups: Cgroups;
+  readonly cgroups: Cgroups<CgroupHook>;
   /** The simulated process's file descriptors (model/fd.ts). */
   readonly fds: Fds;
   /** Owner storages and elements of BPF_MAP_TYPE_CGRP_STORAGE maps (model/localStorageState.ts). */
@@ -208,8 +72,10 @@ export class Kernel {
     }
     this.rcuObj = this.allocObjId(this.setupActor);
     this.work = new WorkQueue(this.allocObjId(this.setupActor));
-    this.cgroups = new Cgroups(this);
-    this.fds = new Fds(this);
+    const cgroupMutex = this.allocObjId(this.setupActor);
+    this.locks.create(cgroupMutex, 'cgroup_mutex', 'cgroup_mutex');
+    this.cgroups = new Cgroups(cgroupMutex, () => this.allocObjId(this.setupActor), this.memory);
+    this.fds = new Fds(this.cgroups);
     this.rcu.onQueue = (label) => this.checkDeclared(this.rcuObj, `call_rcu(${label})`);
     this.work.onQueue = (label) => this.checkDeclared(this.work.obj, `queue_work(${label})`);
   }

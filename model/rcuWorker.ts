@@ -1,51 +1,9 @@
-/**
- * Deferred work, run by actors. RCU callbacks (call_rcu, call_rcu_tasks_trace)
- * are plain functions that an rcu-worker actor invokes once their grace period
- * has ended (the rcu_gp / rcuc kthreads). Work that must run an operation (take
- * locks, sleep, fire hooks) goes on `k.work`, a workqueue that kworker actors
- * drain in order; queue_rcu_work() is an RCU callback that queues a work item.
- * A scenario adds one actor of each kind and passes `isDone` (every other actor
- * has finished); the workers return once that holds and nothing is pending.
- *
- * Footprints of the waits, for DPOR (scheduler/happensBefore.ts): a wait that
- * stays ready once ready (a grace period ended, callbacks ran, the single RCU
- * worker's queue is non-empty) writes the object its enablers write, so the
- * enabler→waiter pair is no reversible race; kworkers compete for work items,
- * so theirs is a take: an acquire of the queue, whose enablers release it.
- * Each daemon's wait also reads the other queue's object: its way out
- * (isDeferredIdle) looks at both queues, and a footprint must cover every
- * state its readiness reads.
- */
-import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
 import { acq, type Op, rd, rel, step, wr } from './step.js';
 
-/** A queued struct work_struct: an operation a kworker runs. */
-export interface WorkItem {
-  readonly label: string;
-  readonly run: (actor: Actor) => Op<void>;
-}
-
-/** A workqueue (system_wq / cgroup_destroy_wq / system_unbound_wq: ordering is not modelled). */
-export class WorkQueue {
-  /** invariant: queue order is queue_work() order. */
-  readonly items: WorkItem[] = [];
-  /** Items a kworker has taken and not finished yet. */
-  running = 0;
-
-  /** Called on every queue(); the kernel checks the running step declared the queue (see Kernel). */
-  onQueue?: (label: string) => void;
-
-  /** `obj` is the queue's abstract id, for footprints. */
-  constructor(readonly obj: ObjId) {}
-
-  /** queue_work(): `run` will run on some kworker actor. */
-  queue(label: string, run: (actor: Actor) => Op<void>): void {
-    this.onQueue?.(label);
-    this.items.push({ label, run });
-  }
-}
+export type { WorkItem } from './workQueue.js';
+export { WorkQueue } from './workQueue.js';
 
 /**
  * queue_rcu_work() (kernel/workqueue.c): after an RCU grace period, queue
