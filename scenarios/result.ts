@@ -2,7 +2,7 @@
  * What a check returns: plain data, the same for the API, the cli's formats
  * and merged shards. JSON-serialisable throughout.
  */
-import type { ShardLedger } from './workerLedger.js';
+import type { StrategyInfo } from '../scheduler/strategy.js';
 
 /** One row of a counterexample trace. */
 export interface TraceRow {
@@ -71,3 +71,30 @@ export interface CheckReport {
   readonly strategyInfo?: Readonly<Record<string, string | number>>;
   readonly violation?: FoundViolation;
 }
+
+/** One subtree of an exhaustive shard, in the shard's order. */
+export interface LedgerSubtree {
+  readonly executions: number;
+  readonly steps: number;
+  readonly abandoned: number;
+  readonly complete: boolean;
+  /** Preemptions of the subtree's prefix (bounded: shifts its per-bound counts). */
+  readonly preemptions: number;
+  readonly info: StrategyInfo;
+  /** Ordinal within the subtree of its violating execution. */
+  readonly violationAt?: number;
+}
+
+/** What a shard report carries for the merge. */
+export type ShardLedger =
+  | {
+      readonly kind: 'executions';
+      /** Steps of the shard's executions in order, as base64url varints. */
+      readonly steps: string;
+      readonly info: StrategyInfo | undefined;
+    }
+  | {
+      readonly kind: 'subtrees';
+      readonly isBoundPruned: boolean;
+      readonly subtrees: readonly LedgerSubtree[];
+    };

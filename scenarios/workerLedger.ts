@@ -7,35 +7,11 @@
  * violating subtree).
  */
 import type { StrategyInfo } from '../scheduler/strategy.js';
+import type { LedgerSubtree, ShardLedger } from './result.js';
 import type { CommittedRun } from './workerCommit.js';
 import type { RunPlan } from './workerUnits.js';
 
-/** One subtree of an exhaustive shard, in the shard's order. */
-export interface LedgerSubtree {
-  readonly executions: number;
-  readonly steps: number;
-  readonly abandoned: number;
-  readonly complete: boolean;
-  /** Preemptions of the subtree's prefix (bounded: shifts its per-bound counts). */
-  readonly preemptions: number;
-  readonly info: StrategyInfo;
-  /** Ordinal within the subtree of its violating execution. */
-  readonly violationAt?: number;
-}
-
-/** What a shard report carries for the merge. */
-export type ShardLedger =
-  | {
-      readonly kind: 'executions';
-      /** Steps of the shard's executions in order, as base64url varints. */
-      readonly steps: string;
-      readonly info: StrategyInfo | undefined;
-    }
-  | {
-      readonly kind: 'subtrees';
-      readonly isBoundPruned: boolean;
-      readonly subtrees: readonly LedgerSubtree[];
-    };
+export type { LedgerSubtree, ShardLedger } from './result.js';
 
 /** Varints (7 bits a byte) in base64url. */
 export function encodeCounts(counts: readonly number[]): string {
