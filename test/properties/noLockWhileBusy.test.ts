@@ -49,7 +49,7 @@ describe('no-lock-while-busy (invariant 18, E1/E2)', () => {
     const a = start(w.k, w.a, inRcu(w.k, w.a, get))
       .stepUntil('bpf_cgrp_storage_trylock')
       .step();
-    const u = start(w.k, w.user, cgrpStorageLookupElem(w.k, w.user, w.map, w.fd))
+    const u = start(w.k, w.user, cgrpStorageLookupElem(w.k, w.user, w.map, w.fd, 0))
       .stepUntil('bpf_cgrp_storage_lock')
       .step();
     expect(w.k.cpus[0]!.busy).toBe(2);
