@@ -22,6 +22,7 @@ import {
   set,
   smallProgram,
   take,
+  waitFor,
 } from './programs.js';
 
 // Ignore every violation so that deadlocked executions are counted too.
@@ -214,6 +215,32 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
     expect(r.status).toBe('violated');
     if (r.status === 'violated')
       expect([r.violation.invariant, r.executionIndex, r.choices]).toEqual(['no-deadlock', 1, [0, 1]]);
+  });
+
+  /**
+   * Counterexamples the property found under seeds other than the fixed one, with a
+   * planted off-by-one in the wakeup tree's weak-initial check (the loop over the
+   * steps before a task's first step starting at 1): it then treats a step whose
+   * first predecessor conflicts with it as a weak initial, and misses one trace.
+   */
+  it.each([
+    [
+      'seed 418916: two waiters on flag y, one task writing it twice',
+      [[waitFor('y', 1)], [set('y', 1), set('y', 1)], [waitFor('y', 1)]],
+      4,
+    ],
+    [
+      'seed 209458: a waiter, a locked writer that then waits, a writer-reader',
+      [
+        [waitFor('x', 1)],
+        [acquire('L'), set('x', 3), release('L'), waitFor('x', 1)],
+        [set('x', 1), read('x')],
+      ],
+      8,
+    ],
+  ] as const)('%s: every trace, each once', (_name, ops, traces) => {
+    const got = runDpor({ tasks: ops.map((o, i) => ({ name: `T${i}`, ops: [...o] })) });
+    expect([got.traces, got.missed, got.executions.length]).toEqual([traces, 0, traces]);
   });
 
   it.each(TEST_SEEDS)(
