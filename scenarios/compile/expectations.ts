@@ -5,9 +5,9 @@
  * `reachable`), and the log of results and returned operations that ordering
  * between actors (`after`) waits on.
  */
-import { errnoName, errnoOfName } from '../../model/errno.js';
-import type { ObjId } from '../../model/ids.js';
-import type { Kernel } from '../../model/kernel.js';
+import { errnoName, errnoOfName } from '../../model/core/errno.js';
+import type { ObjId } from '../../model/core/ids.js';
+import type { Kernel } from '../../model/kernel/kernel.js';
 import { type FinalExpectation, finalValueOf } from '../../properties/finalValue.js';
 import type { Property, Reachability, Violation } from '../../properties/property.js';
 import type { ResolvedScenarioDef, ResolvedUserOp } from '../format/resolvedTypes.js';

@@ -4,9 +4,10 @@
  * reachability goals for `reachable`. The kernel reports each return through
  * its onHelperReturn hook, set only when a scenario states such a result.
  */
-import { lineOfPc } from '../../model/bpfProgramParse.js';
-import { errnoOfName } from '../../model/errno.js';
-import type { Kernel } from '../../model/kernel.js';
+
+import { errnoOfName } from '../../model/core/errno.js';
+import type { Kernel } from '../../model/kernel/kernel.js';
+import { lineOfPc } from '../../model/programs/bpfProgramParse.js';
 import type { Property, Reachability, Violation } from '../../properties/property.js';
 import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
 import { showResult } from './expectations.js';

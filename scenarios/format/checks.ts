@@ -4,8 +4,7 @@
  * an expected final value, operation labels. Cross-references between parts
  * of the scenario are in references.ts.
  */
-import { at, idx } from './paths.js';
-import type { Issue } from './references.js';
+import { at, type Issue, idx } from './paths.js';
 import type { FinalValueDef, MapDef, ParamDef, ScenarioDef, UserOpDef } from './types.js';
 
 type Found = Issue | undefined;

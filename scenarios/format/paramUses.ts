@@ -4,8 +4,8 @@
  * schema (zodFields.ts num()), nowhere else.
  */
 import type { z } from 'zod';
+import type { ParamRef } from './paramRef.js';
 import { type ParamUse, pathText } from './paths.js';
-import type { ParamRef } from './types.js';
 import { NUM_RANGES } from './zodFields.js';
 
 type Def = {

@@ -2,7 +2,7 @@
  * JSON paths and values as error messages show them: `actors[1].ops[0].op`,
  * `'lookp'`. One line, whatever the input.
  */
-import type { ParamRef } from './types.js';
+import type { ParamRef } from './paramRef.js';
 
 /** A JSON object as the validator sees it. */
 export type Obj = Readonly<Record<string, unknown>>;
@@ -13,6 +13,12 @@ export interface ParamUse {
   readonly ref: ParamRef;
   readonly min: number;
   readonly max: number;
+}
+
+/** A problem at a JSON path. */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
 }
 
 /** `path.key`, or `key` at the top. */

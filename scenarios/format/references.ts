@@ -3,16 +3,10 @@
  * to declared cgroups, maps, programs and parameters, the cgroup tree, and
  * which program types go where. Returns the first problem found.
  */
-import { at, idx, type ParamUse } from './paths.js';
+import { at, type Issue, idx, type ParamUse } from './paths.js';
 import { checkTasksAndOrder } from './referencesTasks.js';
 import type { ActorDef, FinalValueDef, MapDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
 import { ATTACH_POINTS_OF, ATTACH_TYPES, TRACE_PROGRAM_TYPES } from './vocabulary.js';
-
-/** A problem at a JSON path. */
-export interface Issue {
-  readonly path: string;
-  readonly message: string;
-}
 
 type Found = Issue | undefined;
 

@@ -3,8 +3,7 @@
  * a task or migrated actor exists, an actor starts after an operation that
  * exists, and no actors wait for each other in a circle.
  */
-import { at, idx } from './paths.js';
-import type { Issue } from './references.js';
+import { at, type Issue, idx } from './paths.js';
 import type { ActorDef, AfterDef, ScenarioDef, UserOpDef } from './types.js';
 
 type Found = Issue | undefined;

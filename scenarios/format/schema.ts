@@ -216,7 +216,7 @@ const program = obj(
       "The program's prog array (BPF_MAP_TYPE_PROG_ARRAY) by index: `tail_call n` jumps to the n-th named program. Default empty.",
     ).optional(),
   },
-  'A BPF program in the assembly syntax of model/bpfProgramParse.ts.',
+  'A BPF program in the assembly syntax of model/programs/bpfProgramParse.ts.',
 ).meta({ id: 'program' });
 
 const attachment = obj(

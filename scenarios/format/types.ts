@@ -24,10 +24,7 @@ type Frozen<T> = T extends readonly (infer U)[]
     ? { readonly [K in keyof T]: Frozen<T[K]> }
     : T;
 
-/** A reference to a declared parameter, e.g. `$cpus`. */
-export type ParamRef = `$${string}`;
-/** A numeric field: a literal integer or a parameter reference. */
-export type Num = number | ParamRef;
+export type { Num, ParamRef } from './paramRef.js';
 
 /** One of the three kernel versions, one per era. */
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
@@ -58,7 +55,7 @@ export type MapDef = NonNullable<Parsed['maps']>[number];
 export type CgrpStorageMapDef = Extract<MapDef, { type: 'cgrp_storage' }>;
 /** A deprecated BPF_MAP_TYPE_(PERCPU_)CGROUP_STORAGE map. */
 export type DeprecatedMapDef = Exclude<MapDef, { type: 'cgrp_storage' }>;
-/** A BPF program in the small assembly syntax of model/bpfProgramParse.ts. */
+/** A BPF program in the small assembly syntax of model/programs/bpfProgramParse.ts. */
 export type ProgramDef = NonNullable<Parsed['programs']>[number];
 /** A cgroup program attached to a cgroup before the actors start. */
 export type AttachmentDef = NonNullable<Parsed['attach']>[number];

@@ -5,8 +5,8 @@
  * and the offending value.
  */
 import { GOAL_IDS } from '../../properties/reachability.js';
-import type { Loaded } from '../engine.js';
-import { KNOWN_INVARIANT_IDS } from '../invariants.js';
+import { KNOWN_INVARIANT_IDS } from '../compile/invariants.js';
+import type { Loaded } from '../engine/engine.js';
 import { checkRanges } from './checks.js';
 import { parseJsonText } from './jsonText.js';
 import { findParamUses } from './paramUses.js';

@@ -4,8 +4,8 @@
  * that the types, the shipped schema and the error messages have one source.
  */
 import { z } from 'zod';
+import type { ParamRef } from './paramRef.js';
 import { isObj, show } from './paths.js';
-import type { ParamRef } from './types.js';
 
 /** What a zod error map receives: the failing value, and for some codes more. */
 type RawIssue = z.core.$ZodRawIssue;
