@@ -5,7 +5,7 @@
  * of the scenario are in references.ts.
  */
 import { at, type Issue, idx } from './paths.js';
-import type { FinalValueDef, MapDef, ParamDef, ScenarioDef, UserOpDef } from './types.js';
+import type { FinalValueDef, MapDef, ParamDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
 
 type Found = Issue | undefined;
 
@@ -22,6 +22,11 @@ export function checkRanges(def: ScenarioDef): Found {
   return (
     first(Object.entries(def.params ?? {}), ([name, p]) => checkParam(p, at('params', name))) ??
     first(def.maps ?? [], (m, i) => checkMap(m, idx('maps', i))) ??
+    first(def.programs ?? [], (p, i) =>
+      first(p.expectCalls ?? [], (c, j) =>
+        checkExpectCall(p, c.insn, idx(at(idx('programs', i), 'expectCalls'), j)),
+      ),
+    ) ??
     checkOpNames(def.setup ?? [], 'setup') ??
     first(def.actors, (a, i) =>
       a.kind === 'user' ? checkOpNames(a.ops, at(idx('actors', i), 'ops')) : undefined,
@@ -68,5 +73,22 @@ function checkFinalShape(f: FinalValueDef, path: string): Found {
       path: at(path, ways[1]!),
       message: `give one of value, anyOf and reachable, not '${ways[0]}' and '${ways[1]}'`,
     };
+  return undefined;
+}
+
+const STORAGE_CALL = /^\s*(?:[A-Za-z_][\w.]*:\s*)?call\s+(?:get|delete|get_local_storage)(?:\s|$)/;
+
+/** An `expectCalls` entry names a storage helper call line of the program, once. */
+function checkExpectCall(p: ProgramDef, insn: number, path: string): Found {
+  const line = p.insns[insn];
+  if (line === undefined)
+    return { path: at(path, 'insn'), message: `${insn} is past the last of ${p.insns.length} instructions` };
+  if (!STORAGE_CALL.test(line))
+    return {
+      path: at(path, 'insn'),
+      message: `insns[${insn}] is '${line}', not a call of get, delete or get_local_storage`,
+    };
+  if ((p.expectCalls ?? []).filter((c) => c.insn === insn).length > 1)
+    return { path: at(path, 'insn'), message: `insns[${insn}] has more than one expectation` };
   return undefined;
 }

@@ -118,10 +118,6 @@ function checkProgram(ctx: Ctx, p: ProgramDef, path: string): Found {
     };
   if (isCgroupProgram(p) && p.sleepable === true)
     return { path: at(path, 'sleepable'), message: `${p.type} programs cannot be sleepable` };
-  const calls = first(p.expectCalls ?? [], (c, i) =>
-    checkExpectCall(p, c.insn, idx(at(path, 'expectCalls'), i)),
-  );
-  if (calls !== undefined) return calls;
   const tail = first(p.tailCalls ?? [], (name, i) =>
     checkTailCall(ctx, p, name, idx(at(path, 'tailCalls'), i)),
   );
@@ -133,23 +129,6 @@ function checkProgram(ctx: Ctx, p: ProgramDef, path: string): Found {
     }
     return undefined;
   });
-}
-
-const STORAGE_CALL = /^\s*(?:[A-Za-z_][\w.]*:\s*)?call\s+(?:get|delete|get_local_storage)(?:\s|$)/;
-
-/** An `expectCalls` entry names a storage helper call line of the program, once. */
-function checkExpectCall(p: ProgramDef, insn: number, path: string): Found {
-  const line = p.insns[insn];
-  if (line === undefined)
-    return { path: at(path, 'insn'), message: `${insn} is past the last of ${p.insns.length} instructions` };
-  if (!STORAGE_CALL.test(line))
-    return {
-      path: at(path, 'insn'),
-      message: `insns[${insn}] is '${line}', not a call of get, delete or get_local_storage`,
-    };
-  if ((p.expectCalls ?? []).filter((c) => c.insn === insn).length > 1)
-    return { path: at(path, 'insn'), message: `insns[${insn}] has more than one expectation` };
-  return undefined;
 }
 
 /** A prog array slot: a declared program of the caller's type (bpf_prog_map_compatible, kernel/bpf/core.c). */

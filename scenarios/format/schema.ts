@@ -1,13 +1,14 @@
 /**
- * The scenario format, defined once: zod schemas from which the TypeScript
- * types (types.ts), the structural validation (validate.ts) and the shipped
- * JSON Schema (jsonSchema.ts, `npm run schema`) all come. Cross-references
- * and ranges that depend on other fields are checked on top (checks.ts,
- * references.ts).
+ * The scenario format, defined once: zod schemas (this file, schemaOps.ts,
+ * schemaActors.ts) from which the TypeScript types (types.ts), the structural
+ * validation (validate.ts) and the shipped JSON Schema (jsonSchema.ts,
+ * `npm run schema`) all come. Cross-references and ranges that depend on
+ * other fields are checked on top (checks.ts, references.ts).
  */
 import { z } from 'zod';
 import { show } from './paths.js';
-import { actor, expectCall, finalValue, task, userOp } from './schemaActors.js';
+import { actor, finalValue, task } from './schemaActors.js';
+import { expectCall, userOp } from './schemaOps.js';
 import {
   INSN_MNEMONICS,
   KERNEL_VERSIONS,
