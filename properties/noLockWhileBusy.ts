@@ -7,7 +7,7 @@
  * bpf_cgrp_storage_trylock() prevents and what would self-deadlock on a raw
  * spinlock. Read from 'helper-lock' observations; E3 has no counter and records none.
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { actorName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

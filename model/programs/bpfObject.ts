@@ -3,7 +3,7 @@
  * bpf_object__open and the relocation passes of bpf_object__load): its maps, its
  * programs linked with their subprograms, and what each instruction refers to.
  */
-import type { SectionInfo } from '../bpfProgramSection.js';
+import type { SectionInfo } from './bpfProgramSection.js';
 import type { CoreField } from './coreRelocate.js';
 import type { EbpfInsn } from './ebpf/insn.js';
 

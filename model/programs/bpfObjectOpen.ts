@@ -5,7 +5,7 @@
  * bpf_object__collect_relos, bpf_object__relocate): pure, bytes in, a BpfObject
  * or a LoadError out.
  */
-import { parseSection } from '../bpfProgramSection.js';
+import { parseSection } from './bpfProgramSection.js';
 import { type BpfObject, isGlobalDataSection, type ObjectMap, type ObjectProgram } from './bpfObject.js';
 import { bpfProgramLink, type LinkInput } from './bpfProgramLink.js';
 import { btfExtCoreRelos, type CoreRelo } from './btf/btfExt.js';

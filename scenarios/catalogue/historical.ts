@@ -4,7 +4,7 @@
  * the invariant the bug broke; `<bug>-after` is the same scenario with the fix and
  * passes, with the same invariants checked. Both entries of a pair carry the budget
  * that gets their verdicts (`budget`, checked with the catalogue seed by
- * test/scenarios/catalogue.test.ts and pinned in test/scenarios/historical.test.ts):
+ * test/scenarios/catalogue/catalogue.test.ts and pinned in test/scenarios/catalogue/historical.test.ts):
  * dpor where the space is small enough to finish, else random.
  */
 import type { ScenarioBuilder } from '../format/builder.js';

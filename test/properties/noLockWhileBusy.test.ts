@@ -3,7 +3,7 @@ import {
   BPF_LOCAL_STORAGE_GET_F_CREATE,
   cgrpStorageDelete,
   cgrpStorageGet,
-} from '../../model/cgrpStorage.js';
+} from '../../model/cgrpStorage/cgrpStorage.js';
 import { createNoLockWhileBusy, NO_LOCK_WHILE_BUSY } from '../../properties/noLockWhileBusy.js';
 import { inRcu, runOp } from '../model/driver.js';
 import { makeWorld } from '../model/world.js';

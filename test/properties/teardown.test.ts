@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { cgroupRmdir } from '../../model/cgroup.js';
+import { cgroupRmdir } from '../../model/cgroup/cgroup.js';
 import {
   BPF_LOCAL_STORAGE_GET_F_CREATE,
   cgrpStorageDelete,
   cgrpStorageGet,
-} from '../../model/cgrpStorage.js';
-import { cgrpStorageMapFree } from '../../model/cgrpStorageMap.js';
-import { bpfSelemAlloc, smapOf, unlinkMapNolock, unlinkSnode } from '../../model/localStorage.js';
-import { SELEM_UNLINKED } from '../../model/localStorageState.js';
+} from '../../model/cgrpStorage/cgrpStorage.js';
+import { cgrpStorageMapFree } from '../../model/cgrpStorage/cgrpStorageMap.js';
+import {
+  bpfSelemAlloc,
+  smapOf,
+  unlinkMapNolock,
+  unlinkSnode,
+} from '../../model/localStorage/localStorage.js';
+import { SELEM_UNLINKED } from '../../model/localStorage/localStorageState.js';
 import { createCleanupOnFree } from '../../properties/cleanupOnFree.js';
 import { createE3SingleFree } from '../../properties/e3SingleFree.js';
 import { createFreeAfterGracePeriod } from '../../properties/freeAfterGracePeriod.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { docCounter } from '../../../scenarios/catalogue/docCounter.js';
+import { VALIDATE_OPTIONS } from '../../../scenarios/engine/load.js';
 import type { ScenarioDef } from '../../../scenarios/format/types.js';
 import { parseScenarioJson, validateScenario } from '../../../scenarios/format/validate.js';
 import {
@@ -13,7 +14,6 @@ import {
   scenarioArbitrary,
   USER_OP_KINDS,
 } from '../../../scenarios/generate/index.js';
-import { VALIDATE_OPTIONS } from '../../../scenarios/load.js';
 
 const cpuActors = (def: ScenarioDef) => def.actors.filter((a) => a.kind === 'cpu');
 const userActors = (def: ScenarioDef) => def.actors.filter((a) => a.kind === 'user');
