@@ -3,7 +3,6 @@
  * bpf_object__open and the relocation passes of bpf_object__load): its maps, its
  * programs linked with their subprograms, and what each instruction refers to.
  */
-import type { SectionInfo } from './bpfProgramSection.js';
 import type { CoreField } from './coreRelocate.js';
 import type { EbpfInsn } from './ebpf/insn.js';
 
@@ -34,7 +33,6 @@ export interface MapRef {
 export interface ObjectProgram {
   readonly name: string;
   readonly section: string;
-  readonly info: SectionInfo;
   /** Pseudo calls are pc-relative within this array (imm: target − (pc + 1)). */
   readonly insns: readonly EbpfInsn[];
   /** Where each instruction came from: section and index there (for error messages). */
@@ -46,11 +44,11 @@ export interface ObjectProgram {
   readonly coreFields: ReadonlyMap<number, CoreField>;
 }
 
-/** A loaded object. */
-export interface BpfObject {
+/** A loaded object; each program with what its section name decides (bpfProgramSection.ts). */
+export interface BpfObject<P extends ObjectProgram = ObjectProgram> {
   readonly license: string;
   readonly maps: readonly ObjectMap[];
-  readonly programs: readonly ObjectProgram[];
+  readonly programs: readonly P[];
 }
 
 /** libbpf's global data sections: .bss, .data, .rodata and their named variants. */

@@ -5,9 +5,10 @@
  * bpf_object__collect_relos, bpf_object__relocate): pure, bytes in, a BpfObject
  * or a LoadError out.
  */
-import { parseSection } from './bpfProgramSection.js';
+
 import { type BpfObject, isGlobalDataSection, type ObjectMap, type ObjectProgram } from './bpfObject.js';
 import { bpfProgramLink, type LinkInput } from './bpfProgramLink.js';
+import { parseSection, type SectionInfo } from './bpfProgramSection.js';
 import { btfExtCoreRelos, type CoreRelo } from './btf/btfExt.js';
 import { btfMapDefs } from './btf/btfMapDef.js';
 import { type Btf, btfParse } from './btf/btfParse.js';
@@ -51,10 +52,15 @@ function btfMaps(elf: ElfFile, btf: Btf | undefined): ObjectMap[] {
     });
 }
 
-function programsOf(elf: ElfFile, btf: Btf | undefined, relos: readonly CoreRelo[]): ObjectProgram[] {
+/** A program of an opened object, with its program type, attach type and target. */
+export interface OpenedProgram extends ObjectProgram {
+  readonly info: SectionInfo;
+}
+
+function programsOf(elf: ElfFile, btf: Btf | undefined, relos: readonly CoreRelo[]): OpenedProgram[] {
   const text = elf.sections.find((s) => s.name === '.text');
   const textInsns = text === undefined ? [] : decodeInsns(text.data, '.text');
-  const out: ObjectProgram[] = [];
+  const out: OpenedProgram[] = [];
   for (const sym of elf.symbols) {
     const sec = elf.sections[sym.shndx];
     if (sym.type !== STT_FUNC || sym.bind !== STB_GLOBAL || sec === undefined || sec === text) continue;
@@ -76,7 +82,7 @@ function programsOf(elf: ElfFile, btf: Btf | undefined, relos: readonly CoreRelo
 }
 
 /** Opens an object: ELF, BTF, maps, programs, relocations. */
-export function bpfObjectOpen(bytes: Uint8Array): LoadResult<BpfObject> {
+export function bpfObjectOpen(bytes: Uint8Array): LoadResult<BpfObject<OpenedProgram>> {
   try {
     const r = elfRead(bytes);
     if (!r.ok) return r;
@@ -100,4 +106,19 @@ export function bpfObjectOpen(bytes: Uint8Array): LoadResult<BpfObject> {
     if (e instanceof LoadFailure) return { ok: false, error: e.error };
     throw e;
   }
+}
+
+/**
+ * A program by function name or, if no function has that name, by section name
+ * (bpf_object__find_program_by_name; a section holding several is ambiguous).
+ */
+export function findObjectProgram(obj: BpfObject<OpenedProgram>, name: string): OpenedProgram | string {
+  const byName = obj.programs.find((p) => p.name === name);
+  if (byName !== undefined) return byName;
+  const bySection = obj.programs.filter((p) => p.section === name);
+  if (bySection.length === 1) return bySection[0]!;
+  const known = obj.programs.map((p) => `${p.name} (${p.section})`).join(', ');
+  return bySection.length > 1
+    ? `section '${name}' holds ${bySection.length} programs (${bySection.map((p) => p.name).join(', ')}): name one`
+    : `missing symbol: no program '${name}' (the object has ${known})`;
 }

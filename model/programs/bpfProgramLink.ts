@@ -15,6 +15,8 @@ import {
   BPF_JMP,
   BPF_PSEUDO_CALL,
   BPF_PSEUDO_KFUNC_CALL,
+  BPF_PSEUDO_MAP_FD,
+  BPF_PSEUDO_MAP_VALUE,
   type EbpfInsn,
   isLdImm64,
 } from './ebpf/insn.js';
@@ -45,7 +47,7 @@ export interface LinkInput {
   readonly text?: CodeRange;
 }
 
-type Linked = Omit<ObjectProgram, 'name' | 'section' | 'info'>;
+type Linked = Omit<ObjectProgram, 'name' | 'section'>;
 
 interface Out {
   insns: EbpfInsn[];
@@ -101,7 +103,10 @@ function applyRel(
     if (!isLdImm64(insn.code)) failLoad(`R_BPF_64_64 relocation on a non-LD_IMM64 instruction`, section, i);
     if (sym.shndx === SHN_UNDEF || target === undefined)
       failLoad(`relocation to nothing: undefined symbol '${symName || `#${rel.sym}`}'`, section, i);
-    if (target.name === '.maps') out.mapRefs.set(at, { map: sym.name, isValue: false, offset: 0 });
+    // libbpf marks the instruction as the kernel expects it: src BPF_PSEUDO_MAP_FD or _VALUE
+    const isValue = target.name !== '.maps';
+    out.insns[at] = { ...insn, src: isValue ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD };
+    if (!isValue) out.mapRefs.set(at, { map: sym.name, isValue: false, offset: 0 });
     else if (isGlobalDataSection(target.name))
       out.mapRefs.set(at, {
         map: target.name,

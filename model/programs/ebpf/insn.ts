@@ -15,6 +15,8 @@ export interface EbpfInsn {
   readonly off: number;
   readonly imm: number;
   readonly imm64?: bigint;
+  /** Set on the second slot of an LD_IMM64, which is never executed. */
+  readonly isSecondHalf?: true;
 }
 
 /** Instruction classes (RFC 9669 section 3.3). */
@@ -45,7 +47,7 @@ export const BPF_PSEUDO_CALL = 1;
 export const BPF_PSEUDO_KFUNC_CALL = 2;
 
 /** The second slot of an LD_IMM64. */
-export const LD_IMM64_CONT: EbpfInsn = { code: 0, dst: 0, src: 0, off: 0, imm: 0 };
+export const LD_IMM64_CONT: EbpfInsn = { code: 0, dst: 0, src: 0, off: 0, imm: 0, isSecondHalf: true };
 
 export const insnClass = (code: number): number => code & 0x07;
 export const isLdImm64 = (code: number): boolean => code === (BPF_LD | BPF_IMM | 0x18);
@@ -76,7 +78,7 @@ export function decodeInsns(bytes: Uint8Array, section: string): EbpfInsn[] {
       ...insn,
       imm64: (BigInt.asUintN(32, BigInt(hi)) << 32n) | BigInt.asUintN(32, BigInt(insn.imm)),
     });
-    out.push(LD_IMM64_CONT);
+    out.push({ ...LD_IMM64_CONT, imm: hi });
     i++;
   }
   return out;
