@@ -35,16 +35,21 @@ import {
 
 /** Runs the program's eBPF instructions on the caller's RCU section; returns r0 (0 after an oops). */
 export function* runEbpfBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op<number> {
+  const r0 = yield* runEbpf(k, actor, prog, ctx);
+  return r0 === ABORT ? 0 : Number(BigInt.asIntN(64, r0));
+}
+
+/** Runs the program; its exact 64-bit r0, or ABORT after an oops (a recorded fault). */
+export function* runEbpf(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op<bigint | typeof ABORT> {
   const f = newFrame(k, actor, prog, ctx);
   for (;;) {
     const ret = yield* execInsn(f);
-    if (ret === ABORT) return 0;
     if (ret !== undefined) return ret;
   }
 }
 
-/** Executes the instruction at f.pc; a number when the program exits. */
-function* execInsn(f: EbpfFrame): Op<number | typeof ABORT | undefined> {
+/** Executes the instruction at f.pc; r0 when the program exits. */
+function* execInsn(f: EbpfFrame): Op<bigint | typeof ABORT | undefined> {
   const code = f.prog.ebpf!.program.insns;
   const i = code[f.pc];
   if (i === undefined) throw new Error(`${f.prog.name}: pc ${f.pc} past the end (an unchecked program?)`);
@@ -113,7 +118,7 @@ function execLdImm64(f: EbpfFrame, i: EbpfInsn): void {
 }
 
 /** JMP and JMP32 (RFC 9669 4.3): jumps, BPF-to-BPF calls, helper calls and exit. */
-function* execJmp(f: EbpfFrame, i: EbpfInsn): Op<number | typeof ABORT | undefined> {
+function* execJmp(f: EbpfFrame, i: EbpfInsn): Op<bigint | typeof ABORT | undefined> {
   const is32 = insnClass(i.code) === BPF_JMP32;
   const op = i.code & 0xf0;
   if (op === 0x00) {
@@ -122,7 +127,7 @@ function* execJmp(f: EbpfFrame, i: EbpfInsn): Op<number | typeof ABORT | undefin
   }
   if (op === BPF_EXIT) {
     if (popCall(f)) return undefined;
-    return Number(BigInt.asIntN(64, scalarOf(f.regs[0]!)));
+    return scalarOf(f.regs[0]!);
   }
   if (op === BPF_CALL && i.src === BPF_PSEUDO_CALL) {
     if (!pushCall(f, f.pc + i.imm)) throw new Error(`${f.prog.name}: more than 8 call frames`);
