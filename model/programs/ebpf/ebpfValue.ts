@@ -62,15 +62,21 @@ export function readSlots(data: readonly number[], off: number, size: number): b
   return v;
 }
 
-/** Writes the low `size` bytes of `v` at byte `off` of 8-byte slots, little-endian; slots hold signed numbers. */
+/**
+ * Writes the low `size` bytes of `v` at byte `off` of 8-byte slots, little-endian.
+ * Slots hold signed numbers, each converted once: exact while the slot's value
+ * stays within ±2^53 (MemObject.data is number[]), as the model's counters do.
+ */
 export function writeSlots(data: number[], off: number, size: number, v: bigint): void {
+  const bySlot = new Map<number, bigint>();
   for (let i = 0; i < size; i++) {
     const at = off + i;
     const slot = at >> 3;
     const shift = BigInt(8 * (at & 7));
-    const bits = (slotBits(data, slot) & ~(0xffn << shift)) | (((v >> BigInt(8 * i)) & 0xffn) << shift);
-    data[slot] = Number(BigInt.asIntN(64, bits));
+    const bits = bySlot.get(slot) ?? slotBits(data, slot);
+    bySlot.set(slot, (bits & ~(0xffn << shift)) | (((v >> BigInt(8 * i)) & 0xffn) << shift));
   }
+  for (const [slot, bits] of bySlot) data[slot] = Number(BigInt.asIntN(64, bits));
 }
 
 /** Reads `size` bytes at `off` of a byte buffer (the stack), little-endian. */
