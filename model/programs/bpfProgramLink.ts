@@ -122,7 +122,9 @@ function applyRel(
     return;
   }
   if (rel.type === R_BPF_64_32 && isCall(insn)) {
-    if (insn.src === BPF_PSEUDO_KFUNC_CALL && sym.shndx === SHN_UNDEF) {
+    if (sym.shndx === SHN_UNDEF) {
+      // an extern __ksym function: libbpf makes the call BPF_PSEUDO_KFUNC_CALL
+      out.insns[at] = { ...insn, src: BPF_PSEUDO_KFUNC_CALL, imm: 0 };
       out.kfuncs.set(at, sym.name);
       return;
     }

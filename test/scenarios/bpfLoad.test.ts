@@ -58,4 +58,15 @@ describe('object programs in a scenario', () => {
       "doc-counter-bpf: programs.count: object.o: section 'tp_btf/sys_enter': insn 8: load refused (EINVAL): program of this type cannot use helper bpf_get_local_storage#81",
     );
   });
+
+  test('a sleepable program using task->cgroups->dfl_cgrp outside bpf_rcu_read_lock is refused (EACCES)', async () => {
+    const def = JSON.parse(readFileSync(join(FIXTURES, 'selftest-yes-rcu-lock.json'), 'utf8'));
+    def.programs = [{ name: 'yes_rcu_lock', object: 'sleepable.bpf.o', program: 'no_rcu_lock' }];
+    const dir = mkdtempSync(join(tmpdir(), 'cgrpcheck-bpf-'));
+    writeFileSync(join(dir, 's.json'), JSON.stringify(def));
+    writeFileSync(join(dir, 'sleepable.bpf.o'), readFileSync(join(FIXTURES, 'sleepable.bpf.o')));
+    await expect(check(join(dir, 's.json'), { runs: 1 })).rejects.toThrow(
+      "selftest-yes-rcu-lock-bpf: programs.yes_rcu_lock: sleepable.bpf.o: section 'fentry.s/sys_getpgid': insn 26: load refused (EACCES): R2 type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_",
+    );
+  });
 });

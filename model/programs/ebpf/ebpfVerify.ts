@@ -8,12 +8,22 @@
  * instruction language only (verifierDoCheck.ts).
  */
 import { isCgroupStorageMap } from '../../cgroupStorage/cgroupStorage.js';
-import { EINVAL } from '../../core/errno.js';
+import { EACCES, EINVAL } from '../../core/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { type BpfProgram, isCgroupProgType } from '../bpfProgram.js';
 import { MAP_TYPE_NUMBERS, mapOf, refuse } from '../verifierDoCheck.js';
 import { helperOf } from './helpers.js';
-import { BPF_CALL, BPF_JMP, BPF_PSEUDO_MAP_FD, insnClass, isLdImm64 } from './insn.js';
+import {
+  BPF_ALU,
+  BPF_ALU64,
+  BPF_CALL,
+  BPF_JMP,
+  BPF_LDX,
+  BPF_PSEUDO_KFUNC_CALL,
+  BPF_PSEUDO_MAP_FD,
+  insnClass,
+  isLdImm64,
+} from './insn.js';
 
 /** Helpers only some program types are offered (bpf_tracing_func_proto, cgroup_common_func_proto). */
 function checkOffered(prog: BpfProgram, helper: string, id: number, pc: number): void {
@@ -49,28 +59,62 @@ function checkMapArg(
   if (!isOk) refuse(EINVAL, `cannot pass map_type ${MAP_TYPE_NUMBERS[m.type]} into func ${helper}#${id}`, pc);
 }
 
-/** Applies the helper rules to every call; throws a Refusal (verifierDoCheck.ts) at the first breach. */
+/** What the linear pass knows of each register: a map it holds, or an untrusted cgroup pointer. */
+interface RegFacts {
+  map?: string;
+  isUntrustedCgroup?: boolean;
+}
+
+/**
+ * task->cgroups->dfl_cgrp read in a sleepable program outside bpf_rcu_read_lock() is
+ * PTR_UNTRUSTED (kernel/bpf/verifier.c: check_ptr_to_btf_access, btf_nested_type_is_trusted).
+ */
+function isUntrustedLoad(prog: BpfProgram, pc: number, rcuDepth: number): boolean {
+  const core = prog.ebpf!.program.coreFields.get(pc);
+  return prog.isSleepable && rcuDepth === 0 && core?.struct === 'css_set' && core.field === 'dfl_cgrp';
+}
+
+/** bpf_rcu_read_lock/unlock nesting (check_kfunc_call); returns the new depth. */
+function rcuKfunc(name: string | undefined, depth: number, pc: number): number {
+  if (name === 'bpf_rcu_read_lock') return depth + 1;
+  if (name !== 'bpf_rcu_read_unlock') return depth;
+  if (depth === 0) refuse(EINVAL, 'unmatched rcu read unlock', pc);
+  return depth - 1;
+}
+
+function checkCall(k: Kernel, prog: BpfProgram, id: number, regs: readonly RegFacts[], pc: number): void {
+  const helper = helperOf(id) ?? `#${id}`;
+  checkOffered(prog, helper, id, pc);
+  checkMapArg(k, prog, helper, id, regs[1]!.map, pc);
+  const takesCgroup = helper === 'bpf_cgrp_storage_get' || helper === 'bpf_cgrp_storage_delete';
+  if (takesCgroup && regs[2]!.isUntrustedCgroup === true)
+    refuse(EACCES, 'R2 type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_', pc);
+}
+
+/**
+ * Applies the helper rules to every call, in instruction order; throws a Refusal
+ * (verifierDoCheck.ts) at the first breach.
+ */
 export function ebpfVerify(k: Kernel, prog: BpfProgram): void {
   const code = prog.ebpf!.program;
-  const mapIn: (string | undefined)[] = new Array(11).fill(undefined);
+  const regs: RegFacts[] = Array.from({ length: 11 }, () => ({}));
+  let rcuDepth = 0;
   for (const [pc, i] of code.insns.entries()) {
     if (i.isSecondHalf === true) continue;
     const ref = code.mapRefs.get(pc);
+    const cls = insnClass(i.code);
     if (isLdImm64(i.code))
-      mapIn[i.dst] = i.src === BPF_PSEUDO_MAP_FD && ref !== undefined && !ref.isValue ? ref.map : undefined;
+      regs[i.dst] = i.src === BPF_PSEUDO_MAP_FD && ref !== undefined && !ref.isValue ? { map: ref.map } : {};
     else if (i.code === 0xbf)
-      mapIn[i.dst] = mapIn[i.src]; // r_dst = r_src (ALU64 | MOV | X)
-    else if (i.code === (BPF_JMP | BPF_CALL) && i.src === 0) {
-      const helper = helperOf(i.imm) ?? `#${i.imm}`;
-      checkOffered(prog, helper, i.imm, pc);
-      checkMapArg(k, prog, helper, i.imm, mapIn[1], pc);
-      mapIn.fill(undefined, 0, 6);
-    } else if (
-      insnClass(i.code) !== 0x05 &&
-      insnClass(i.code) !== 0x06 &&
-      insnClass(i.code) !== 0x02 &&
-      insnClass(i.code) !== 0x03
-    )
-      mapIn[i.dst] = undefined;
+      regs[i.dst] = { ...regs[i.src] }; // r_dst = r_src (ALU64 | MOV | X)
+    else if (cls === BPF_LDX)
+      regs[i.dst] = isUntrustedLoad(prog, pc, rcuDepth) ? { isUntrustedCgroup: true } : {};
+    else if (i.code === (BPF_JMP | BPF_CALL) && i.src === BPF_PSEUDO_KFUNC_CALL) {
+      rcuDepth = rcuKfunc(code.kfuncs.get(pc), rcuDepth, pc);
+      for (let r = 0; r <= 5; r++) regs[r] = {};
+    } else if (i.code === (BPF_JMP | BPF_CALL) && i.src === 0) {
+      checkCall(k, prog, i.imm, regs, pc);
+      for (let r = 0; r <= 5; r++) regs[r] = {};
+    } else if (cls === BPF_ALU || cls === BPF_ALU64) regs[i.dst] = {};
   }
 }
