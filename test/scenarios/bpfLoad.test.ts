@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { elfRead } from '../../model/programs/elf/elfRead.js';
+import { loadScenarioFile } from '../../scenarios/engine/load.js';
 import { check } from '../../scenarios/index.js';
 
 const FIXTURES = join(import.meta.dirname, '../../examples/bpf');
@@ -68,5 +69,26 @@ describe('object programs in a scenario', () => {
     await expect(check(join(dir, 's.json'), { runs: 1 })).rejects.toThrow(
       "selftest-yes-rcu-lock-bpf: programs.yes_rcu_lock: sleepable.bpf.o: section 'fentry.s/sys_getpgid': insn 26: load refused (EACCES): R2 type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_",
     );
+  });
+
+  test('an unknown kfunc is a load error naming it', () => {
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'sleepable.bpf.o')));
+    // every copy of the name (.strtab, and .BTF's extern FUNC) becomes bpf_rcu_read_Mock
+    let at = Buffer.from(bytes).indexOf('\0bpf_rcu_read_lock\0');
+    while (at >= 0) {
+      bytes[at + 1 + 'bpf_rcu_read_'.length] = 0x4d;
+      at = Buffer.from(bytes).indexOf('\0bpf_rcu_read_lock\0', at + 1);
+    }
+    const def = JSON.parse(readFileSync(join(FIXTURES, 'selftest-yes-rcu-lock.json'), 'utf8'));
+    def.programs = [{ name: 'yes_rcu_lock', object: 'object.o' }];
+    const dir = mkdtempSync(join(tmpdir(), 'cgrpcheck-bpf-'));
+    writeFileSync(join(dir, 'object.o'), bytes);
+    writeFileSync(join(dir, 's.json'), JSON.stringify(def));
+    expect(loadScenarioFile(join(dir, 's.json'))).toEqual({
+      ok: false,
+      error: {
+        message: `${join(dir, 's.json')}: programs[0].object: object.o: section 'fentry.s/sys_getpgid': insn 2: unsupported instruction (opcode 0x85): unknown kfunc bpf_rcu_read_Mock`,
+      },
+    });
   });
 });
