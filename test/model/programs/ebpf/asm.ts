@@ -13,6 +13,7 @@ import type { BpfProgram } from '../../../../model/programs/bpfProgram.js';
 import type { ABORT } from '../../../../model/programs/ebpf/ebpfMem.js';
 import { runEbpf } from '../../../../model/programs/ebpf/ebpfRun.js';
 import { type EbpfInsn, LD_IMM64_CONT } from '../../../../model/programs/ebpf/insn.js';
+import type { ProgCtx } from '../../../../model/programs/progCtx.js';
 import { makeKernel } from '../../selftests/fixture.js';
 
 /** One instruction. */
@@ -78,9 +79,14 @@ export function assemble(insns: readonly EbpfInsn[], dataBytes = 16, kernel = ma
 }
 
 /** Runs a program alone to its end: r0 (exact) or 'abort', and the labels of its steps. */
-export function run(k: Kernel, actor: Actor, prog: BpfProgram): { r0: bigint | 'abort'; steps: string[] } {
+export function run(
+  k: Kernel,
+  actor: Actor,
+  prog: BpfProgram,
+  ctx: ProgCtx = {},
+): { r0: bigint | 'abort'; steps: string[] } {
   const steps: string[] = [];
-  const op: Op<bigint | typeof ABORT> = runEbpf(k, actor, prog, {});
+  const op: Op<bigint | typeof ABORT> = runEbpf(k, actor, prog, ctx);
   const labelled = (function* () {
     for (let r = op.next(); ; r = op.next()) {
       if (r.done) return r.value;

@@ -330,3 +330,40 @@ describe('faults are recorded facts', () => {
     ]);
   });
 });
+
+describe('helpers without maps', () => {
+  it('bpf_get_smp_processor_id (8) is the CPU; bpf_get_current_cgroup_id (80) the task cgroup', () => {
+    const { k, cpu1, prog } = assemble([
+      I(0x85, 0, 0, 0, 8),
+      I(0xbf, 6, 0, 0),
+      I(0x85, 0, 0, 0, 80),
+      I(0x27, 0, 0, 0, 10),
+      I(0x0f, 0, 6, 0),
+      EXIT,
+    ]);
+    expect(run(k, cpu1, prog, { currentCgroup: 4 as never }).r0).toBe(41n);
+  });
+
+  it('bpf_ktime_get_ns (5) is a virtual clock: 1000 ns per reading', () => {
+    const { k, cpu0, prog } = assemble([
+      I(0x85, 0, 0, 0, 5),
+      I(0xbf, 6, 0, 0),
+      I(0x85, 0, 0, 0, 5),
+      I(0x0f, 0, 6, 0),
+      EXIT,
+    ]);
+    expect(run(k, cpu0, prog).r0).toBe(1000n + 2000n);
+  });
+
+  it('bpf_trace_printk (6) records its text as a step and returns its length', () => {
+    const { k, cpu0, prog } = assemble([
+      I(0x62, 10, 0, -8, 0x0a6968), // "hi\n" then NUL
+      I(0xbf, 1, 10, 0),
+      I(0x07, 1, 0, 0, -8),
+      I(0xb7, 2, 0, 0, 4),
+      I(0x85, 0, 0, 0, 6),
+      EXIT,
+    ]);
+    expect(run(k, cpu0, prog)).toEqual({ r0: 3n, steps: ['t#4: bpf_trace_printk "hi\\n"'] });
+  });
+});
