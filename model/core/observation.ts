@@ -127,6 +127,11 @@ export type Observation =
       readonly busy: number;
       /** Whether that helper's own bpf_cgrp_storage_trylock() succeeded (it holds one count). */
       readonly holdsBusy: boolean;
+      /**
+       * The lock is held by a context this one interrupted on the same CPU (an
+       * outer frame of the same actor): recorded at the attempt, which self-deadlocks.
+       */
+      readonly isHeldByInterrupted: boolean;
     }
   /** An E3 rqspinlock acquisition failed (-EDEADLK or -ETIMEDOUT). */
   | { readonly kind: 'lock-fail'; readonly actor: ActorId; readonly lock: ObjId; readonly errno: number };

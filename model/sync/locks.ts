@@ -16,13 +16,21 @@ export { isSpinning, Locks } from './lockTable.js';
  * what the caller does right after, inside the same step.
  */
 export function* lockAcquire(k: Kernel, actor: Actor, lock: ObjId, extra: readonly Access[] = []): Op<void> {
+  // A lock this actor already holds was taken by a context it interrupted (a
+  // tracing program nests on its actor): the step below never runs, so a helper's
+  // attempt is recorded now, before the self-deadlock it starts.
+  if (k.locks.get(lock).holder === actor.id) observeHelperLock(k, actor, lock, true);
   yield step(`lock ${k.locks.get(lock).label}`, [acq(lock), ...extra], { kind: 'lock', lock });
   k.locks.acquire(lock, actor.id, actor.cpu);
-  observeHelperLock(k, actor, lock);
+  observeHelperLock(k, actor, lock, false);
 }
 
-/** Inside a BPF storage helper (E1/E2), an owner or bucket acquisition is a 'helper-lock' observation. */
-function observeHelperLock(k: Kernel, actor: Actor, lock: ObjId): void {
+/**
+ * Inside a BPF storage helper (E1/E2), an owner or bucket acquisition is a
+ * 'helper-lock' observation; so is an attempt on such a lock that an interrupted
+ * context of the same CPU holds (`isHeldByInterrupted`).
+ */
+function observeHelperLock(k: Kernel, actor: Actor, lock: ObjId, isHeldByInterrupted: boolean): void {
   const frames = actor.helperFrames;
   const frame = frames === undefined ? undefined : frames[frames.length - 1];
   const cls = k.locks.get(lock).cls;
@@ -35,6 +43,7 @@ function observeHelperLock(k: Kernel, actor: Actor, lock: ObjId): void {
     helper: frame.helper,
     busy: k.cpus[actor.cpu]?.busy ?? 0,
     holdsBusy: frame.holdsBusy,
+    isHeldByInterrupted,
   });
 }
 

@@ -45,8 +45,8 @@ export const [mapFreeDeadlockBefore, mapFreeDeadlockAfter] = pair(
       .user('closer', [{ op: 'close-map', map: 'a' }]),
   {
     describe:
-      'map_free deadlock (before c78f4afbd962): a program under the owner lock in map_free creates storage for the same cgroup',
-    expect: 'no-deadlock',
+      'map_free deadlock (before c78f4afbd962): a program under the owner lock in map_free creates storage for the same cgroup, taking the owner lock its interrupted context holds',
+    expect: 'no-lock-while-busy',
     change: bugs('map-free-unguarded'),
   },
   {

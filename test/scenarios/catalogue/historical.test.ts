@@ -12,7 +12,7 @@ import { type CheckReport, check, createEngine, scenario } from '../../../scenar
 const PAIRS: readonly (readonly [string, string])[] = [
   ['percpu-storage-pointer', 'deprecated-semantics'],
   ['tail-call-storage', 'out-of-bounds'],
-  ['map-free-deadlock', 'no-deadlock'],
+  ['map-free-deadlock', 'no-lock-while-busy'],
   ['busy-false-positive', 'no-spurious-null'],
   ['busy-cross-task', 'no-spurious-create-failure'],
   ['teardown-handshake', 'double-link'],

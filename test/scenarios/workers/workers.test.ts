@@ -5,7 +5,7 @@
  * In-process "workers" run the very unit function the worker threads run; one
  * smoke test drives real worker_threads on the built dist/.
  */
-import { fc, test } from '@fast-check/vitest';
+
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../../scenarios/engine/check.js';
 import type { RunOptions, StrategyName } from '../../../scenarios/engine/engine.js';
@@ -16,6 +16,7 @@ import type { CheckReport } from '../../../scenarios/engine/result.js';
 import { createInProcessExecutor } from '../../../scenarios/workers/workerCommit.js';
 import { decodeCounts, encodeCounts } from '../../../scenarios/workers/workerLedger.js';
 import { workerEntryPath } from '../../../scenarios/workers/workerPool.js';
+import { fc, test } from '../../seededProp.js';
 
 function options(strategy: StrategyName, runs: number, params: Record<string, number> = {}): RunOptions {
   return { strategy, seed: 'workers', runs, depth: 3, preemptions: 2, maxSteps: 10_000, params, workers: 1 };
