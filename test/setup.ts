@@ -1,14 +1,13 @@
 /**
- * Vitest setup: every randomised test reads its seed from CGRPCHECK_TEST_SEED,
- * so a CI failure replays locally with the same value. CI must set it.
+ * Vitest setup: every randomised test reads its seed from here, so a CI
+ * failure replays locally with the same value (test/testSeed.ts resolves it;
+ * test/globalSetup.ts prints it once per run).
  */
 import fc from 'fast-check';
+import { resolveTestSeed } from './testSeed.js';
 
-const DEFAULT_TEST_SEED = '20261125';
-const raw = process.env.CGRPCHECK_TEST_SEED ?? (process.env.CI ? undefined : DEFAULT_TEST_SEED);
-if (raw === undefined) {
-  throw new Error('CGRPCHECK_TEST_SEED is not set: CI runs with a fixed seed (see .ci/run)');
-}
+const resolved = resolveTestSeed(process.env);
+if (!resolved.ok) throw new Error(resolved.message);
 /** The fixed seed of this test run, shared by fast-check and the checker's own tests. */
-export const TEST_SEED = Number.parseInt(raw, 10);
+export const TEST_SEED = resolved.seed;
 fc.configureGlobal({ seed: TEST_SEED, numRuns: 100 });
