@@ -27,10 +27,11 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
     { name: 'set', takesValue: true, isRepeatable: true },
     value('workers'),
     value('shard'),
+    boolean('strict'),
     ...OUTPUT_FLAGS,
   ],
   replay: OUTPUT_FLAGS,
-  merge: OUTPUT_FLAGS,
+  merge: [boolean('strict'), ...OUTPUT_FLAGS],
   help: [],
 };
 

@@ -31,6 +31,8 @@ const CHECK = `check options:
   --set key=value       override a scenario parameter (repeatable)
   --workers N           worker threads (default: available parallelism)
   --shard I/N           check only part I of N of the space (merge the JSON reports)
+  --strict              an incomplete exhaustive run, a time-budget or Ctrl-C stop, or
+                        unreached reachability goals fail the check (exit 1)
 `;
 
 const OUTPUT = `output options (check, replay, merge):
@@ -39,7 +41,8 @@ const OUTPUT = `output options (check, replay, merge):
   a violation's replay token also goes to ${DEFAULT_TOKEN_FILE} (or FILE.token)
 `;
 
-const EXITS = `exit codes: 0 no violation, 1 violation, 2 bad input or usage, 3 internal error
+const EXITS = `exit codes: 0 the scenario met its expectation ('expect': pass, or the declared
+  violation found), 1 it did not, 2 bad input or usage, 3 internal error
 `;
 
 /** Usage for `command`, or for everything when it is undefined or unknown. */

@@ -1,6 +1,7 @@
 /** `cgrpcheck check <scenario | file.json> [options]`. */
 import { resolve } from 'node:path';
 import type { Engine, LoadedScenario } from '../../scenarios/engine.js';
+import { judgeReport } from '../../scenarios/expectation.js';
 import type { ParsedArgs } from '../argv.js';
 import { checkParams, resolveCheckRequest } from '../checkOptions.js';
 import { UNBOUNDED_RUNS } from '../defaults.js';
@@ -42,10 +43,15 @@ export async function runCheck(
   const report = withElapsed(checked.value, io.now() - startMs);
   const stoppedBy = stop.stoppedBy();
   const notes = stopNotes(stoppedBy, report, argv, COMMAND_FLAGS.check!);
+  const judgement = judgeReport(report, {
+    isStrict: request.isStrict,
+    ...(stoppedBy ? { stoppedBy } : {}),
+  });
   const outcome = {
     report,
     isSeedFromClock: request.isSeedFromClock,
     notes,
+    judgement,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
   return emitOutcome(io, plan, outcome, true);

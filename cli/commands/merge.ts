@@ -1,8 +1,9 @@
 /** `cgrpcheck merge <report.json ...>`: one verdict from the JSON reports of shards. */
 import { resolve } from 'node:path';
 import type { Engine } from '../../scenarios/engine.js';
+import { judgeReport } from '../../scenarios/expectation.js';
 import type { CheckReport } from '../../scenarios/result.js';
-import type { ParsedArgs } from '../argv.js';
+import { hasFlag, type ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import type { StopReason } from '../outcome.js';
 import { UsageError } from '../usageError.js';
@@ -29,10 +30,15 @@ export function runMerge(args: ParsedArgs, io: CliIo, engine: Engine): number {
       `note: ${args.positionals[i]} was stopped early (${s.stoppedBy}); the merge covers only what it explored`,
     );
   });
+  const judgement = judgeReport(merged.value, {
+    isStrict: hasFlag(args, 'strict'),
+    ...(stoppedBy ? { stoppedBy } : {}),
+  });
   const outcome = {
     report: merged.value,
     isSeedFromClock: false,
     notes,
+    judgement,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
   return emitOutcome(io, plan, outcome, true);
@@ -55,7 +61,15 @@ function readShard(file: string, io: CliIo): ShardFile {
   const missing = missingField(parsed);
   if (missing !== undefined)
     throw new UsageError(`merge: '${file}' is not a cgrpcheck JSON report (${missing})`);
-  const { stoppedBy, ...report } = parsed as CheckReport & { stoppedBy?: unknown };
+  // `expectation` is the cli's judgement of the shard, not part of the engine's report.
+  const {
+    stoppedBy,
+    expectation: _judged,
+    ...report
+  } = parsed as CheckReport & {
+    stoppedBy?: unknown;
+    expectation?: unknown;
+  };
   const reason = stoppedBy === 'interrupt' || stoppedBy === 'time-budget' ? stoppedBy : undefined;
   return { report: report as CheckReport, ...(reason ? { stoppedBy: reason } : {}) };
 }

@@ -47,21 +47,21 @@ export function resolveOutputPlan(args: ParsedArgs, io: CliIo): OutputPlan {
 
 /**
  * Prints and writes `outcome` per `plan`; with `isTokenSaved`, a violation's
- * token also goes to a file. Returns the exit code: 1 on a violation, else 0,
- * or 2 when `--out` could not be written.
+ * token also goes to a file. Returns the exit code: 0 when the scenario met its
+ * expectation, 1 when not (this wins), else 2 when `--out` could not be written.
  */
 export function emitOutcome(io: CliIo, plan: OutputPlan, outcome: Outcome, isTokenSaved: boolean): number {
   const width = io.stdoutColumns ?? DEFAULT_TABLE_WIDTH;
   const extra: string[] = [];
   const token = outcome.report.violation?.replay;
   if (token !== undefined && isTokenSaved) extra.push(saveToken(io, plan, token));
-  let code: number = outcome.report.violation ? EXIT.violation : EXIT.pass;
+  let code: number = outcome.judgement.isMet ? EXIT.pass : EXIT.violation;
   if (plan.out) {
     const written = io.writeFileAtomic(plan.out.path, renderOutcome(plan.format, outcome, width));
     if (written.ok) extra.push(`report: ${plan.out.shown} (${plan.format})`);
     else {
       io.stderr(`cgrpcheck: --out: cannot write '${plan.out.shown}': ${written.reason}\n`);
-      code = EXIT.usage;
+      if (code === EXIT.pass) code = EXIT.usage;
     }
     io.stdout(renderText(outcome, width, extra));
   } else if (plan.format === 'text') {

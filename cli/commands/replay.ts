@@ -1,6 +1,7 @@
 /** `cgrpcheck replay <token | token-file>`: the same violation, the same trace. */
 import { resolve } from 'node:path';
 import type { Engine } from '../../scenarios/engine.js';
+import { judgeReport } from '../../scenarios/expectation.js';
 import type { ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usageError.js';
@@ -18,7 +19,8 @@ export function runReplay(args: ParsedArgs, io: CliIo, engine: Engine): number {
   const replayed = engine.replay(token);
   if (!replayed.ok) throw new UsageError(replayed.error.message);
   const report = withElapsed(replayed.value, io.now() - startMs);
-  return emitOutcome(io, plan, { report, isSeedFromClock: false, notes: [] }, false);
+  const outcome = { report, isSeedFromClock: false, notes: [], judgement: judgeReport(report) };
+  return emitOutcome(io, plan, outcome, false);
 }
 
 /** The token itself, or the trimmed contents of the file `arg` names. */
