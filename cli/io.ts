@@ -42,6 +42,14 @@ export interface CliIo {
   writeFileAtomic(path: string, text: string): IoResult<void>;
   /** Creates a folder and its parents; succeeds if it exists. */
   makeFolder(path: string): IoResult<void>;
+  /** The names in a folder, sorted by code unit (not by locale). */
+  listFolder(path: string): IoResult<readonly string[]>;
+  /** Appends UTF-8 text to a file, creating it if needed (GitHub's step summary). */
+  appendFile(path: string, text: string): IoResult<void>;
+  /** The environment variables the cli reads (`GITHUB_ACTIONS`, `GITHUB_STEP_SUMMARY`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The folder holding package.json, when known: annotations find catalogue sources under it. */
+  readonly packageRoot?: string;
   /** Calls `handler` on each SIGINT until the returned function unsubscribes. */
   onInterrupt(handler: () => void): () => void;
   /** Ends the process at once (second Ctrl-C). */

@@ -1,12 +1,21 @@
 /** CliIo over the real process: stdout, stderr, the file system, the clock, SIGINT. */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CliIo, IoResult, PathKind } from './io.js';
 
 let tempCounter = 0;
 
 /** The process's CliIo; `version` and `parallelism` are resolved by the caller. */
-export function createNodeIo(version: string, parallelism: number): CliIo {
+export function createNodeIo(version: string, parallelism: number, packageRoot?: string): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -29,7 +38,16 @@ export function createNodeIo(version: string, parallelism: number): CliIo {
       return () => process.off('SIGINT', handler);
     },
     exit: (code) => process.exit(code),
+    listFolder: (path) => attempt(() => readdirSync(path).sort(compareCodeUnits)),
+    appendFile: (path, text) => attempt(() => appendFileSync(path, text, 'utf8')),
+    env: process.env,
+    ...(packageRoot === undefined ? {} : { packageRoot }),
   };
+}
+
+/** Orders names by UTF-16 code unit, the same on every machine and locale. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A terminal's width, when it is a terminal that knows it (a pty may say 0). */

@@ -37,12 +37,17 @@ export function resolveOutputPlan(args: ParsedArgs, io: CliIo): OutputPlan {
   }
   const shown = flagValue(args, 'out');
   if (shown === undefined) return { format };
-  if (shown === '') throw new UsageError('--out: empty file name');
+  return { format, out: resolveFileTarget(io, '--out', shown) };
+}
+
+/** Validates an output file named by `flag` (`--out`, `--junit`): not a folder, in an existing folder. */
+export function resolveFileTarget(io: CliIo, flag: string, shown: string): FileTarget {
+  if (shown === '') throw new UsageError(`${flag}: empty file name`);
   const path = resolve(io.cwd, shown);
-  if (io.statPath(path) === 'folder') throw new UsageError(`--out: '${shown}' is a folder`);
+  if (io.statPath(path) === 'folder') throw new UsageError(`${flag}: '${shown}' is a folder`);
   if (io.statPath(dirname(path)) !== 'folder')
-    throw new UsageError(`--out: folder '${dirname(shown)}' does not exist`);
-  return { format, out: { path, shown } };
+    throw new UsageError(`${flag}: folder '${dirname(shown)}' does not exist`);
+  return { path, shown };
 }
 
 /**

@@ -28,6 +28,8 @@ export interface FakeIoOptions {
   readonly isTty?: boolean;
   readonly columns?: number;
   readonly time?: number;
+  /** The environment the cli sees. @defaultValue {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A fresh fake with cwd `/work` (an existing, empty folder). */
@@ -91,6 +93,25 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
     interrupt() {
       for (const h of [...io.interruptHandlers]) h();
     },
+    listFolder(path) {
+      if (!io.folders.has(path)) return fail('no such file or folder (ENOENT)');
+      const prefix = path.endsWith('/') ? path : `${path}/`;
+      const names = new Set<string>();
+      for (const p of [...io.files.keys(), ...io.folders]) {
+        if (p.startsWith(prefix) && p.length > prefix.length)
+          names.add(p.slice(prefix.length).split('/')[0]!);
+      }
+      return { ok: true, value: [...names].sort() };
+    },
+    appendFile(path, text) {
+      const folder = dirname(path);
+      if (!io.folders.has(folder)) return fail('no such file or folder (ENOENT)');
+      if (io.readOnly.has(folder)) return fail('read-only file system (EROFS)');
+      io.files.set(path, (io.files.get(path) ?? '') + text);
+      return { ok: true, value: undefined };
+    },
+    env: options.env ?? {},
+    packageRoot: '/pkg',
   };
   return io;
 }
