@@ -9,8 +9,10 @@ import { mergeReports } from './merge.js';
 import { prepareRun } from './prepare.js';
 import { replayTokenReport } from './replayToken.js';
 
-export { assertScenario, type CheckOptions, check, replay } from './api.js';
+export { type AssertOptions, assertScenario, type CheckOptions, check, replay } from './api.js';
+export { OptionError } from './apiOptions.js';
 export type * from './engine.js';
+export { type Judgement, judgeReport, type Shortfall } from './expectation.js';
 export { scenario } from './format/builder.js';
 export * from './generate/index.js';
 export type * from './result.js';
