@@ -3,6 +3,7 @@
  * turned into one line that names the file, the field and the value.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { eraOfVersion, type KernelEra } from '../model/era.js';
 import { CATALOGUE } from './catalogue/index.js';
 import type { Loaded, ScenarioInfo } from './engine.js';
@@ -18,7 +19,7 @@ import { KNOWN_INVARIANT_IDS } from './invariants.js';
 export interface ScenarioSource {
   readonly info: ScenarioInfo;
   readonly def: ScenarioDef;
-  /** `catalogue:<name>` or `file:<path as given>`; what a replay token names. */
+  /** `catalogue:<name>` or `file:<absolute path>`; what a replay token names, so it replays from any folder. */
   readonly id: string;
   /** Canonical JSON of the definition: a token's hash covers it. */
   readonly canonical: string;
@@ -61,7 +62,7 @@ export function loadScenarioFile(path: string): Loaded<ScenarioSource> {
     return { ok: false, error: { message: `${path}: cannot read the scenario file (${code})` } };
   }
   const r = parseScenarioJson(text, path, VALIDATE_OPTIONS);
-  return r.ok ? { ok: true, value: fromDef(r.value, `file:${path}`) } : r;
+  return r.ok ? { ok: true, value: fromDef(r.value, `file:${resolve(path)}`) } : r;
 }
 
 /** A catalogue name, or a path when it ends in `.json` or names a file. */

@@ -11,7 +11,7 @@ import { createProgressLine } from '../progress.js';
 import { stopNotes } from '../resume.js';
 import { createStopControl } from '../stopControl.js';
 import { UsageError } from '../usageError.js';
-import { emitOutcome, resolveOutputPlan } from './output.js';
+import { emitOutcome, refuseInputOverwrite, resolveOutputPlan } from './output.js';
 import { withElapsed } from './report.js';
 
 /** Validates everything, runs the check with progress and budget, prints the verdict. */
@@ -23,6 +23,10 @@ export async function runCheck(
 ): Promise<number> {
   const request = resolveCheckRequest(args, io);
   const plan = resolveOutputPlan(args, io);
+  const inputs = looksLikePath(request.target)
+    ? [{ path: resolve(io.cwd, request.target), what: 'the scenario file' }]
+    : [];
+  refuseInputOverwrite(io, '--out', plan.out, inputs, true);
   const scenario = loadScenario(request.target, io, engine);
   checkParams(scenario.info.name, request.run.params, scenario.info.params);
   const startMs = io.now();

@@ -7,7 +7,7 @@ import { hasFlag, type ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import type { StopReason } from '../outcome.js';
 import { UsageError } from '../usageError.js';
-import { emitOutcome, resolveOutputPlan } from './output.js';
+import { emitOutcome, refuseInputOverwrite, resolveOutputPlan } from './output.js';
 
 interface ShardFile {
   readonly report: CheckReport;
@@ -18,6 +18,8 @@ interface ShardFile {
 export function runMerge(args: ParsedArgs, io: CliIo, engine: Engine): number {
   if (args.positionals.length === 0) throw new UsageError('merge: missing report files');
   const plan = resolveOutputPlan(args, io);
+  const inputs = args.positionals.map((f) => ({ path: resolve(io.cwd, f), what: 'a report to merge' }));
+  refuseInputOverwrite(io, '--out', plan.out, inputs, true);
   const shards = args.positionals.map((file) => readShard(file, io));
   const merged = engine.merge(shards.map((s) => s.report));
   if (!merged.ok) throw new UsageError(merged.error.message);

@@ -38,7 +38,7 @@ import {
   parseShard,
   STRATEGIES,
 } from '../values.js';
-import { type FileTarget, resolveFileTarget } from './output.js';
+import { type FileTarget, refuseInputOverwrite, resolveFileTarget } from './output.js';
 import { withElapsed } from './report.js';
 
 /** A validated `test` command line. */
@@ -95,6 +95,11 @@ function resolveTestRequest(args: ParsedArgs, io: CliIo, engine: Engine): TestRe
       : config?.value.junit !== undefined
         ? resolveFileTarget(io, `${config.shown}: junit`, resolve(config.folder, config.value.junit))
         : undefined;
+  const inputs = entries.flatMap((e) =>
+    e.file === undefined ? [] : [{ path: e.file, what: `the scenario file '${e.shown}'` }],
+  );
+  if (config !== undefined) inputs.push({ path: resolve(io.cwd, config.shown), what: 'the config file' });
+  refuseInputOverwrite(io, junitRaw === undefined ? `${config?.shown}: junit` : '--junit', junit, inputs);
   const mode = parseChoice('--github', flagValue(args, 'github') ?? 'auto', GITHUB_MODES);
   return {
     entries: shard === undefined ? entries : entries.filter((_, i) => i % shard.count === shard.index),

@@ -17,6 +17,10 @@ export interface FakeIo extends CliIo {
   time: number;
   tickMs: number;
   readonly exits: number[];
+  /** Paths that are devices or FIFOs. */
+  readonly specialFiles: Set<string>;
+  /** Symlinks: path → the absolute path they resolve to. */
+  readonly links: Map<string, string>;
   /** Delivers a SIGINT to the subscribers. */
   interrupt(): void;
   /** Number of live SIGINT subscriptions. */
@@ -45,6 +49,8 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
     time: options.time ?? 1_764_034_000_000,
     tickMs: 0,
     exits: [],
+    specialFiles: new Set(),
+    links: new Map(),
     interruptHandlers: new Set(),
     stdout(text) {
       io.out += text;
@@ -78,6 +84,8 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
       io.files.set(path, text);
       return { ok: true, value: undefined };
     },
+    isSpecialFile: (path) => io.specialFiles.has(path),
+    realPath: (path) => io.links.get(path) ?? path,
     makeFolder(path) {
       if (io.readOnly.has(dirname(path))) return fail('read-only file system (EROFS)');
       for (let p = path; !io.folders.has(p); p = dirname(p)) io.folders.add(p);
