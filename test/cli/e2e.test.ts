@@ -54,6 +54,20 @@ describe('cgrpcheck with the real engine', () => {
     expect(again.violation?.trace).toEqual(report.violation?.trace);
   });
 
+  test('DOT names the objects of the scenario on its edges and chains every cluster in step order', async () => {
+    const r = await run(['check', 'doc-counter-racy', '--seed', '1', '--workers', '1', '--format', 'dot']);
+    const dot = r.out;
+    expect(dot).toContain('[style=dashed, label="selem counters/app"]');
+    expect(dot).not.toMatch(/label="obj \d/);
+    const edges = new Set([...dot.matchAll(/^ {2}(s\d+) -> (s\d+)/gm)].map((m) => `${m[1]}>${m[2]}`));
+    const clusters = dot.split('subgraph cluster_').slice(1);
+    expect(clusters.length).toBeGreaterThan(1);
+    for (const c of clusters) {
+      const ids = [...c.split('}')[0]!.matchAll(/^ {4}(s\d+) \[/gm)].map((m) => m[1]!);
+      for (let i = 1; i < ids.length; i++) expect(edges.has(`${ids[i - 1]}>${ids[i]}`)).toBe(true);
+    }
+  });
+
   test('list --json names every catalogue entry with its expectation', async () => {
     const r = await run(['list', '--json']);
     expect(r.code).toBe(0);

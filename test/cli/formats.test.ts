@@ -198,6 +198,7 @@ describe('--format dot', () => {
   s1 -> s2;
   s2 -> s3 [style=dashed, label="obj 10"];
   s3 -> s4 [style=dashed, label="obj 10"];
+  s0 -> s4 [color=gray];
 }
 `);
   });
