@@ -5,7 +5,7 @@
  * writes JUnit, GitHub annotations and a step summary. Exit 0 only when every
  * scenario met its expectation; bad input anywhere is found before anything runs.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Engine, LoadedScenario, RunOptions } from '../../scenarios/engine.js';
 import { judgeReport } from '../../scenarios/expectation.js';
 import { flagValue, hasFlag, type ParsedArgs } from '../argv.js';
@@ -93,7 +93,11 @@ function resolveTestRequest(args: ParsedArgs, io: CliIo, engine: Engine): TestRe
     junitRaw !== undefined
       ? resolveFileTarget(io, '--junit', junitRaw)
       : config?.value.junit !== undefined
-        ? resolveFileTarget(io, `${config.shown}: junit`, resolve(config.folder, config.value.junit))
+        ? resolveFileTarget(
+            io,
+            `${config.shown}: junit`,
+            relative(io.cwd, resolve(config.folder, config.value.junit)),
+          )
         : undefined;
   const inputs = entries.flatMap((e) =>
     e.file === undefined ? [] : [{ path: e.file, what: `the scenario file '${e.shown}'` }],

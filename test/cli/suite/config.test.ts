@@ -1,4 +1,7 @@
 /** cgrpcheck.config.json: what it accepts, and one line naming file, field and value for what it does not. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
 import { configJsonSchema, parseSuiteConfig } from '../../../cli/suite/config.js';
 
@@ -46,6 +49,18 @@ describe('parseSuiteConfig', () => {
     ['{"seed": "a",\n "x": }', "cgrpcheck.config.json:2:7: invalid JSON: expected a JSON value, got '}'"],
   ])('%s is refused: %s', (text, message) => {
     expect(parse(text)).toThrow(message);
+  });
+
+  test('the shipped cli/cgrpcheck.config.schema.json is the generated one, and ajv agrees with the loader', () => {
+    const shipped = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../../cli/cgrpcheck.config.schema.json'), 'utf8'),
+    );
+    expect(shipped).toEqual(configJsonSchema());
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(shipped);
+    expect(validate({ seed: 'ci', suites: [{ name: 'cat', catalogue: true }] })).toBe(true);
+    expect(validate({ workers: 0 })).toBe(false);
+    expect(validate({ suites: [{ name: 'x', catalogue: true, extra: 1 }] })).toBe(false);
   });
 
   test('the JSON Schema comes from the same definition: strict objects, the strategies', () => {
