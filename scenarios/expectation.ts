@@ -5,6 +5,7 @@
  * expects `pass` meets it when none is, and under `strict` only when the pass
  * is complete and not vacuous.
  */
+import { REACHABILITY_IDS } from '../properties/index.js';
 import type { CheckReport } from './result.js';
 
 /** Strategies that enumerate the space rather than sample it. */
@@ -19,6 +20,7 @@ export interface Shortfall {
     | 'unexpected-violation'
     | 'missing-violation'
     | 'other-violation'
+    | 'unreached-expectation'
     | 'stopped'
     | 'incomplete'
     | 'vacuous';
@@ -66,6 +68,16 @@ export function judgeReport(report: CheckReport, options: JudgeOptions = {}): Ju
       message: `expected a violation of ${expected}, found a violation of ${got}`,
     });
   }
+  // A result or final value the scenario says some execution shows is an
+  // expectation of its own: unmet, it fails with or without --strict. Only the
+  // named `reachability` goals (vacuity checks) wait for --strict.
+  const promised = report.unreached.filter((g) => !REACHABILITY_IDS.includes(g));
+  if (got === 'pass' && expected === 'pass' && promised.length > 0) {
+    misses.push({
+      kind: 'unreached-expectation',
+      message: `expected in some execution, never seen in ${runs}: ${promised.join('; ')}`,
+    });
+  }
   const soft = got === 'pass' ? weakPass(report, options.stoppedBy) : [];
   const isStrict = options.isStrict === true;
   // A missed violation is already a failure; the weak-pass facts then only explain it.
@@ -89,11 +101,9 @@ function weakPass(report: CheckReport, stoppedBy: EarlyStop | undefined): Shortf
       message: `${report.strategy} did not cover the whole space in ${runs}`,
     });
   }
-  if (report.unreached.length > 0) {
-    out.push({
-      kind: 'vacuous',
-      message: `reachability goals never reached: ${report.unreached.join(', ')}`,
-    });
+  const named = report.unreached.filter((g) => REACHABILITY_IDS.includes(g));
+  if (named.length > 0) {
+    out.push({ kind: 'vacuous', message: `reachability goals never reached: ${named.join(', ')}` });
   }
   return out;
 }

@@ -31,6 +31,8 @@ export function shortfallField(shortfall: Shortfall, report: CheckReport, def: u
       const at = Array.isArray(d.check) ? d.check.indexOf(inv) : -1;
       return at >= 0 ? ['check', at] : fallback();
     }
+    case 'unreached-expectation':
+      return promisedField(shortfall.message, d) ?? fallback();
     case 'vacuous': {
       const goals = Array.isArray(d.reachability) ? d.reachability : [];
       const at = goals.indexOf(report.unreached[0]);
@@ -39,6 +41,23 @@ export function shortfallField(shortfall: Shortfall, report: CheckReport, def: u
     default:
       return has('budget') ? ['budget'] : fallback();
   }
+}
+
+/**
+ * The op or final value an unmet `reachable` expectation names: `setup[0] (…)`,
+ * `reader ops[1] (…)` (an actor by name) or `counters[app] ends …`.
+ */
+function promisedField(message: string, d: Record<string, unknown>): PathStep[] | undefined {
+  const goal = message.slice(message.indexOf(': ') + 2);
+  const setup = /^setup\[(\d+)\]/.exec(goal);
+  if (setup) return ['setup', Number(setup[1])];
+  const op = /^(\S+) ops\[(\d+)\]/.exec(goal);
+  if (op && Array.isArray(d.actors)) {
+    const at = d.actors.findIndex((a) => (a as { name?: unknown }).name === op[1]);
+    if (at >= 0) return ['actors', at, 'ops', Number(op[2]), 'expect'];
+  }
+  if (/^\S+\[[^\]]*\] ends /.test(goal) && d.expectFinal !== undefined) return ['expectFinal'];
+  return undefined;
 }
 
 /** The line of `field` in the scenario file `file` (absolute), or the file alone. */

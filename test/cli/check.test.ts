@@ -63,7 +63,7 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
   });
 
   test('a pass with unreached goals warns that it is vacuous for them', async () => {
-    const report = makeReport('busy-get', '42', 3, { unreached: ['free-while-busy', 'get-after-destroy'] });
+    const report = makeReport('busy-get', '42', 3, { unreached: ['get-returned-null', 'lost-update'] });
     const { code, out } = await cli(
       ['check', 'busy-get', '--seed', '42'],
       createFakeIo(),
@@ -71,7 +71,7 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
     );
     expect(code).toBe(0);
     expect(out).toContain(
-      'warning: goals never reached: free-while-busy, get-after-destroy; the pass is vacuous for them\n',
+      'warning: goals never reached: get-returned-null, lost-update; the pass is vacuous for them\n',
     );
   });
 
@@ -124,8 +124,8 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
   test.each([
     [
       'unreached goals',
-      { unreached: ['free-while-busy'] },
-      'reachability goals never reached: free-while-busy',
+      { unreached: ['get-returned-null'] },
+      'reachability goals never reached: get-returned-null',
     ],
     [
       'an exhaustive run that did not cover the space',

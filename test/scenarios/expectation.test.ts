@@ -73,6 +73,20 @@ describe('judgeReport', () => {
     expect(strict.warnings).toEqual([]);
   });
 
+  test('a result the scenario says some execution shows, never seen, fails without --strict', () => {
+    const goal = 'admin ops[0] (rmdir job) returns -EBUSY';
+    const j = judgeReport(report({ unreached: [goal, 'lost-update'] }));
+    expect(j.isMet).toBe(false);
+    expect(j.shortfalls).toEqual([
+      {
+        kind: 'unreached-expectation',
+        message: `expected in some execution, never seen in 300 executions: ${goal}`,
+      },
+    ]);
+    // The named goal stays a warning, and fails under --strict.
+    expect(j.warnings.map((w) => w.message)).toEqual(['reachability goals never reached: lost-update']);
+  });
+
   test('strict: a complete exhaustive pass and a sampled one are met; a found declared violation too', () => {
     expect(judgeReport(report({ strategy: 'dfs', complete: true }), { isStrict: true }).isMet).toBe(true);
     expect(judgeReport(report(), { isStrict: true }).isMet).toBe(true);
