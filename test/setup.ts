@@ -1,13 +1,13 @@
 /**
- * Vitest setup: every randomised test reads its seed from here, so a CI
- * failure replays locally with the same value (test/testSeed.ts resolves it;
- * test/globalSetup.ts prints it once per run).
+ * Vitest setup of every test file: the run's seeds (resolved once in
+ * globalSetup.ts from CGRPCHECK_TEST_SEED / CGRPCHECK_TEST_SEEDS, with a fixed
+ * default, so `npm test` needs no variable in any CI).
  */
 import fc from 'fast-check';
-import { resolveTestSeed } from './testSeed.js';
+import { inject } from 'vitest';
 
-const resolved = resolveTestSeed(process.env);
-if (!resolved.ok) throw new Error(resolved.message);
-/** The fixed seed of this test run, shared by fast-check and the checker's own tests. */
-export const TEST_SEED = resolved.seed;
+/** Every seed of this run: the fixed one first, then those derived for this commit. */
+export const TEST_SEEDS: readonly number[] = inject('testSeeds');
+/** The fixed seed of this run, shared by fast-check's defaults and the checker's own tests. */
+export const TEST_SEED = TEST_SEEDS[0]!;
 fc.configureGlobal({ seed: TEST_SEED, numRuns: 100 });

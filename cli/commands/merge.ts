@@ -1,8 +1,8 @@
 /** `cgrpcheck merge <report.json ...>`: one verdict from the JSON reports of shards. */
 import { resolve } from 'node:path';
-import type { Engine } from '../../scenarios/engine.js';
-import { judgeReport } from '../../scenarios/expectation.js';
-import type { CheckReport } from '../../scenarios/result.js';
+import type { Engine } from '../../scenarios/engine/engine.js';
+import { judgeReport } from '../../scenarios/engine/expectation.js';
+import type { CheckReport } from '../../scenarios/engine/result.js';
 import { hasFlag, type ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import type { StopReason } from '../outcome.js';

@@ -6,8 +6,8 @@
  * scenario met its expectation; bad input anywhere is found before anything runs.
  */
 import { relative, resolve } from 'node:path';
-import type { Engine, LoadedScenario, RunOptions } from '../../scenarios/engine.js';
-import { judgeReport } from '../../scenarios/expectation.js';
+import type { Engine, LoadedScenario, RunOptions } from '../../scenarios/engine/engine.js';
+import { judgeReport } from '../../scenarios/engine/expectation.js';
 import { flagValue, hasFlag, type ParsedArgs } from '../argv.js';
 import {
   DEFAULT_DEPTH,

@@ -5,7 +5,7 @@
  * (map, cgroup, lock), and gray edges for the program order the reduction
  * dropped, so every cluster reads top to bottom in step order.
  */
-import type { TraceRow } from '../../scenarios/result.js';
+import type { TraceRow } from '../../scenarios/engine/result.js';
 import type { Outcome } from '../outcome.js';
 import { replayCommand } from '../shell.js';
 import { buildHappensBefore } from './happensBefore.js';

@@ -5,7 +5,7 @@
  * at identifier boundaries (a column is never narrower than its longest name,
  * up to MAX_NAME_COLUMN), so nothing of a label or a note is lost or split.
  */
-import type { TraceRow } from '../../scenarios/result.js';
+import type { TraceRow } from '../../scenarios/engine/result.js';
 
 /** Width used when stdout is not a terminal. */
 export const DEFAULT_TABLE_WIDTH = 160;

@@ -5,8 +5,8 @@
  * catalogue entry, the line of its name in the catalogue's source.
  */
 import { join, relative } from 'node:path';
-import type { Shortfall } from '../../scenarios/expectation.js';
-import type { CheckReport } from '../../scenarios/result.js';
+import type { Shortfall } from '../../scenarios/engine/expectation.js';
+import type { CheckReport } from '../../scenarios/engine/result.js';
 import type { CliIo } from '../io.js';
 import { fieldLine, type PathStep } from './fieldLine.js';
 

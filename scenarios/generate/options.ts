@@ -4,7 +4,7 @@
  * Bad options throw here, when the arbitrary is built, never while generating.
  */
 
-import { checkOptionKeys, optionalBoolean, optionalChoice, optionalKernel } from '../apiOptions.js';
+import { checkOptionKeys, optionalBoolean, optionalChoice, optionalKernel } from '../api/apiOptions.js';
 import { isCgroupProgram } from '../format/references.js';
 import type { KernelVersion } from '../format/types.js';
 import { KERNEL_VERSIONS } from '../format/vocabulary.js';

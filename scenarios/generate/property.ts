@@ -4,8 +4,8 @@
  * as JSON), the schedule as it ran and the step-by-step trace.
  */
 import fc from 'fast-check';
-import { OptionError, optionalInt } from '../apiOptions.js';
-import { replayRows } from '../trace.js';
+import { OptionError, optionalInt } from '../api/apiOptions.js';
+import { replayRows } from '../engine/trace.js';
 import { type CaseArbitraryOptions, caseArbitrary, type GeneratedCase } from './arbitraries.js';
 import { describeRuns, describeScenario, describeTrace } from './describe.js';
 import { type GeneratedRun, type RunCaseOptions, runGeneratedCase } from './run.js';
