@@ -81,7 +81,7 @@ export function readScenarioJson(io: CliIo, file: string): unknown {
 }
 
 /** Catalogue sources, relative to the package root; entries are found by their quoted name. */
-const CATALOGUE_FOLDER = 'scenarios';
+const CATALOGUE_FOLDER = 'scenarios/catalogue';
 
 /**
  * The line of a catalogue entry's name in the package's TypeScript sources (a

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createNodeIo } from '../../../cli/nodeIo.js';
 import { runCli } from '../../../cli/runCli.js';
+import { locateCatalogueEntry } from '../../../cli/suite/locate.js';
 import { createEngine } from '../../../scenarios/index.js';
 
 const engine = createEngine();
@@ -72,6 +73,23 @@ describe('cgrpcheck test, real engine', () => {
     expect(readFileSync(summary, 'utf8')).toContain(
       '| ❌ | files | `create-on-dying-before-without-bug.json` |',
     );
+  });
+
+  test('a catalogue entry is located in the catalogue sources: its name, or its pair base name', () => {
+    const io = { ...createNodeIo('0.0.0', 1, ROOT), cwd: ROOT };
+    const at = (name: string) => locateCatalogueEntry(io, name);
+    const line = (file: string, text: string) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(text)) + 1;
+    expect(at('doc-counter-racy')).toEqual({
+      file: 'scenarios/catalogue/docCounter.ts',
+      line: line('scenarios/catalogue/docCounter.ts', "'doc-counter-racy'"),
+    });
+    expect(at('map-free-deadlock-before')).toEqual({
+      file: 'scenarios/catalogue/historical.ts',
+      line: line('scenarios/catalogue/historical.ts', "'map-free-deadlock'"),
+    });
   });
 
   test('examples/ as a suite: every example meets its expectation', async () => {
