@@ -50,6 +50,8 @@ interface TestRequest {
   readonly junit?: FileTarget;
   readonly isGithub: boolean;
   readonly isStrict: boolean;
+  /** JSON files in the folders that are not scenarios (no `actors`, no scenario `$schema`). */
+  readonly skipped: readonly string[];
 }
 
 /** Runs the suites and returns the exit code. */
@@ -58,6 +60,11 @@ export async function runTest(args: ParsedArgs, io: CliIo, engine: Engine): Prom
   const loaded = request.entries.map((e) => loadEntry(e, engine));
   const settings = settingsLine(request);
   io.stdout(`cgrpcheck test: ${plural(loaded.length, 'scenario')}; ${settings}\n`);
+  if (request.skipped.length > 0) {
+    io.stdout(
+      `not scenario files (no actors, no scenario $schema), skipped: ${request.skipped.join(', ')}\n`,
+    );
+  }
   const results = await runAll(request, loaded, io, engine);
   const totals = totalsOf(results);
   io.stdout(`${summaryLine(totals)}\n`);
@@ -71,7 +78,7 @@ function resolveTestRequest(args: ParsedArgs, io: CliIo, engine: Engine): TestRe
   const config = readConfig(args, io);
   const budgetRaw = flagValue(args, 'time-budget');
   const isStrict = hasFlag(args, 'strict') || config?.value.strict === true;
-  const entries = collectEntries(
+  const { entries, skipped } = collectEntries(
     io,
     engine.list().map((s) => s.name),
     {
@@ -114,6 +121,7 @@ function resolveTestRequest(args: ParsedArgs, io: CliIo, engine: Engine): TestRe
         : parsePositiveInt('--workers', workersRaw),
     ...(shard === undefined ? {} : { shard }),
     ...(junit === undefined ? {} : { junit }),
+    skipped,
     isGithub: mode === 'on' || (mode === 'auto' && io.env.GITHUB_ACTIONS === 'true'),
     isStrict,
   };

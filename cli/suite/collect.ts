@@ -24,6 +24,13 @@ export interface SuiteEntry {
   readonly timeBudgetMs?: number;
 }
 
+/** The entries to run, and the JSON files a folder walk left out because they are not scenarios. */
+export interface Collected {
+  readonly entries: SuiteEntry[];
+  /** Shown paths, in walk order. */
+  readonly skipped: string[];
+}
+
 /** Command-line choices that shape the suites. */
 export interface CollectOptions {
   readonly paths: readonly string[];
@@ -40,11 +47,7 @@ const NOT_SCENARIOS = /^(package(-lock)?\.json|cgrpcheck\.config\.json|.*\.schem
  * The entries to run, in order: command-line paths (suite `files`), then
  * `--catalogue`; with neither, every suite of the config file.
  */
-export function collectEntries(
-  io: CliIo,
-  catalogue: readonly string[],
-  options: CollectOptions,
-): SuiteEntry[] {
+export function collectEntries(io: CliIo, catalogue: readonly string[], options: CollectOptions): Collected {
   const config = options.config?.value;
   const base = {
     budget: config?.budget ?? {},
@@ -52,10 +55,11 @@ export function collectEntries(
     ...timeBudget(options.timeBudgetMs, config?.timeBudget),
   };
   const entries: SuiteEntry[] = [];
+  const skipped: string[] = [];
   if (options.paths.length > 0 || options.isCatalogue) {
-    for (const p of options.paths) entries.push(...fileEntries(io, 'files', p, io.cwd, base));
+    for (const p of options.paths) entries.push(...fileEntries(io, 'files', p, io.cwd, base, skipped));
     if (options.isCatalogue) entries.push(...catalogue.map((name) => catalogueEntry(name, base)));
-    return entries;
+    return { entries, skipped };
   }
   if (config?.suites === undefined) {
     throw new UsageError(
@@ -68,10 +72,11 @@ export function collectEntries(
       isStrict: base.isStrict || s.strict === true,
       ...timeBudget(options.timeBudgetMs, s.timeBudget ?? config.timeBudget),
     };
-    for (const p of s.paths ?? []) entries.push(...fileEntries(io, s.name, p, options.config!.folder, own));
+    for (const p of s.paths ?? [])
+      entries.push(...fileEntries(io, s.name, p, options.config!.folder, own, skipped));
     if (s.catalogue === true) entries.push(...catalogue.map((name) => catalogueEntry(name, own, s.name)));
   }
-  return entries;
+  return { entries, skipped };
 }
 
 type Defaults = Pick<SuiteEntry, 'budget' | 'isStrict' | 'timeBudgetMs'>;
@@ -95,12 +100,20 @@ function fileEntries(
   given: string,
   from: string,
   defaults: Defaults,
+  skipped: string[],
 ): SuiteEntry[] {
   if (given === '') throw new UsageError('test: empty path');
   const path = resolve(from, given);
   const kind = io.statPath(path);
   if (kind === 'missing') throw new UsageError(`test: no such file or folder '${given}'`);
-  const files = kind === 'folder' ? walk(io, path) : [path];
+  let files = [path];
+  if (kind === 'folder') {
+    files = [];
+    for (const f of walk(io, path)) {
+      if (isScenarioFile(io, f)) files.push(f);
+      else skipped.push(relative(io.cwd, f) || f);
+    }
+  }
   if (files.length === 0) throw new UsageError(`test: folder '${given}' holds no scenario files (*.json)`);
   return files.map((file) => ({
     suite,
@@ -125,6 +138,26 @@ function walk(io: CliIo, folder: string): string[] {
     else if (kind === 'file' && name.endsWith('.json') && !NOT_SCENARIOS.test(name)) out.push(path);
   }
   return out;
+}
+
+/**
+ * Whether a JSON file found in a folder is a scenario: it names the scenario
+ * schema or has `actors`, or it is not valid JSON (the loader then reports
+ * where). Another JSON file (a build manifest) is skipped, and the run says so.
+ * A file named on the command line is always taken.
+ */
+function isScenarioFile(io: CliIo, file: string): boolean {
+  const text = io.readFile(file);
+  if (!text.ok) return true;
+  let json: unknown;
+  try {
+    json = JSON.parse(text.value);
+  } catch {
+    return true;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return true;
+  const o = json as Record<string, unknown>;
+  return 'actors' in o || (typeof o.$schema === 'string' && o.$schema.endsWith('scenario.schema.json'));
 }
 
 /** The folder a config file's relative paths start from. */

@@ -178,7 +178,7 @@ describe('bad input', () => {
   test('a scenario file that does not load stops the run before anything is checked', async () => {
     const io = createFakeIo();
     io.folders.add('/work/s');
-    io.files.set('/work/s/a.json', '{}');
+    io.files.set('/work/s/a.json', '{"actors": []}');
     io.files.set('/work/broken.json', '{}');
     const { code, err, engine } = await cli(['test', 's', 'broken.json'], io);
     expect([code, err]).toEqual([2, "cgrpcheck: broken.json: tasks[0].ops: expected an array, got 'lock'\n"]);
@@ -189,8 +189,23 @@ describe('bad input', () => {
     const io = createFakeIo();
     for (const f of ['/work/s', '/work/s/b', '/work/s/.git']) io.folders.add(f);
     for (const f of ['s/b/z.json', 's/a.json', 's/B.json', 's/x.schema.json', 's/notes.md', 's/.git/c.json'])
-      io.files.set(`/work/${f}`, '{}');
-    const { engine } = await cli(['test', 's'], io);
-    expect(engine.loads).toEqual(['/work/s/B.json', '/work/s/a.json', '/work/s/b/z.json']);
+      io.files.set(`/work/${f}`, '{"actors": []}');
+    // Not valid JSON: taken, so that the loader reports where it breaks.
+    io.files.set('/work/s/c.json', '{"actors": ');
+    // A scenario by its $schema, even without actors (the loader then says what is missing).
+    io.files.set('/work/s/d.json', '{"$schema": "../scenarios/scenario.schema.json"}');
+    // Another JSON file, e.g. a build manifest: skipped, and the run says so.
+    io.files.set('/work/s/b/manifest.json', '{"objects": []}');
+    const { engine, out } = await cli(['test', 's'], io);
+    expect(engine.loads).toEqual([
+      '/work/s/B.json',
+      '/work/s/a.json',
+      '/work/s/b/z.json',
+      '/work/s/c.json',
+      '/work/s/d.json',
+    ]);
+    expect(out.split('\n')[1]).toBe(
+      'not scenario files (no actors, no scenario $schema), skipped: s/b/manifest.json',
+    );
   });
 });
