@@ -42,13 +42,15 @@ export function renderJunitSuites(results: readonly SuiteResult[], properties: S
 }
 
 function testcase(r: SuiteResult, classname: string): string[] {
+  // A file entry names its file (relative to the working folder), as CI report viewers link it.
+  const file = r.entry.file === undefined ? '' : ` file="${attr(r.entry.shown)}"`;
   if (r.status === 'passed' || r.status === 'failed') {
     const lines = junitTestcase(r.outcome, classname, '    ');
     // Name the case as the lines do: a file by its path, so two files may share a scenario name.
-    lines[0] = lines[0]!.replace(/name="[^"]*"/, `name="${attr(r.name)}"`);
+    lines[0] = lines[0]!.replace(/name="[^"]*"/, `name="${attr(r.name)}"`).replace(/>$/, `${file}>`);
     return lines;
   }
-  const head = `    <testcase name="${attr(r.name)}" classname="${attr(classname)}" time="0.000">`;
+  const head = `    <testcase name="${attr(r.name)}" classname="${attr(classname)}" time="0.000"${file}>`;
   const body =
     r.status === 'error'
       ? `      <error message="${attr(r.message)}" type="bad-input">${text(r.message)}</error>`

@@ -73,6 +73,11 @@ describe('cgrpcheck test, real engine', () => {
     expect(readFileSync(summary, 'utf8')).toContain(
       '| ❌ | files | `create-on-dying-before-without-bug.json` |',
     );
+    const junit = await run(['test', BROKEN, '--junit', 'j.xml', '--github', 'off'], dir);
+    expect(junit.code).toBe(1);
+    expect(readFileSync(join(dir, 'j.xml'), 'utf8')).toMatch(
+      /<testcase name="create-on-dying-before-without-bug\.json" classname="cgrpcheck\.files" time="\d+\.\d{3}" file="create-on-dying-before-without-bug\.json">\n {6}<failure message="expected a violation of no-create-on-dying, none found in 200 executions" type="missing-violation">/,
+    );
   });
 
   test('a catalogue entry is located in the catalogue sources: its name, or its pair base name', () => {
