@@ -3,6 +3,7 @@
  * turned into one line that names the file, the field and the value.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { eraOfVersion, type KernelEra } from '../../model/core/era.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import { KNOWN_INVARIANT_IDS } from '../compile/invariants.js';
@@ -19,7 +20,7 @@ import { type OpenedObject, objectProgramResolver, objectsDigest } from './objec
 export interface ScenarioSource {
   readonly info: ScenarioInfo;
   readonly def: ScenarioDef;
-  /** `catalogue:<name>` or `file:<path as given>`; what a replay token names. */
+  /** `catalogue:<name>` or `file:<absolute path>`; what a replay token names, so it replays from any folder. */
   readonly id: string;
   /** Canonical JSON of the definition (and the hashes of the BPF objects it names): a token's hash covers it. */
   readonly canonical: string;
@@ -72,7 +73,7 @@ export function loadScenarioFile(path: string): Loaded<ScenarioSource> {
   const objects = new Map<string, OpenedObject>();
   const options = { ...VALIDATE_OPTIONS, objectPrograms: objectProgramResolver(path, objects) };
   const r = parseScenarioJson(text, path, options);
-  return r.ok ? { ok: true, value: fromDef(r.value, `file:${path}`, objects) } : r;
+  return r.ok ? { ok: true, value: fromDef(r.value, `file:${resolve(path)}`, objects) } : r;
 }
 
 /** A catalogue name, or a path when it ends in `.json` or names a file. */
