@@ -58,6 +58,8 @@ export interface ResolvedProgram {
   /** What its helper calls return, by line in `insns`. */
   readonly expectCalls?: NonNullable<ProgramDef['expectCalls']>;
   readonly tailCalls: readonly string[];
+  readonly object?: string;
+  readonly program?: string;
 }
 
 export type ResolvedRunStep =

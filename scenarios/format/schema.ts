@@ -220,6 +220,21 @@ const program = obj(
   'A BPF program in the assembly syntax of model/programs/bpfProgramParse.ts.',
 ).meta({ id: 'program' });
 
+const objectProgram = obj(
+  {
+    name: name('Unique program name.'),
+    object: text('Path of the BPF object file, relative to the scenario file.'),
+    program: text(
+      "The object's program: its function name or its section name (which must then hold one program). Default: `name`.",
+    ).optional(),
+    tailCalls: list(
+      name('A declared program of the same type.'),
+      "The program's prog array (BPF_MAP_TYPE_PROG_ARRAY) by index: bpf_tail_call(ctx, map, n) jumps to the n-th named program. Default empty.",
+    ).optional(),
+  },
+  "A program of a compiled BPF object (clang -O2 -g -target bpf -c): its type, attach point and sleepable flag come from its ELF section, as libbpf decides them; its maps bind to the scenario's maps by name, and a map only the object defines is created from its BTF definition.",
+).meta({ id: 'objectProgram' });
+
 const attachment = obj(
   { program: name('A declared cgroup or lsm_cgroup program.'), cgroup: name('A declared cgroup.') },
   "A cgroup program attached to a cgroup; the attach type is the program's `attach`. A (program, cgroup) pair appears once.",
@@ -265,7 +280,12 @@ export function createScenarioSchema(known: KnownIds) {
         'Tasks sleeping in cgroups for the whole run: members that keep their cgroup populated until migrated.',
       ).optional(),
       maps: list(map, 'Maps created before the run, with unique names.').optional(),
-      programs: list(program, 'Programs loaded before the run, with unique names.').optional(),
+      programs: list(
+        z
+          .union([program, objectProgram])
+          .describe('A program: instructions, or one of a compiled BPF object.'),
+        'Programs loaded before the run, with unique names.',
+      ).optional(),
       attach: list(
         attachment,
         'Cgroup programs attached to cgroups before the run (BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI); deprecated map storages are allocated here.',

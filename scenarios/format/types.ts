@@ -39,9 +39,18 @@ export type LookupFlag = (typeof LOOKUP_FLAGS)[number];
 export type UpdateFlag = (typeof UPDATE_FLAGS)[number];
 
 type Parsed = Frozen<z.output<ScenarioSchema>>;
+type InsnsProgram = Exclude<NonNullable<Parsed['programs']>[number], { readonly object: string }>;
 
-/** A whole scenario, exactly as its file says (absent optional fields stay absent; `$schema` dropped). */
-export type ScenarioDef = Omit<Parsed, '$schema'>;
+/** A scenario as the schema reads it: programs may still name a BPF object (objectProgram.ts). */
+export type ParsedScenario = Parsed;
+
+/**
+ * A whole scenario, exactly as its file says (absent optional fields stay absent; `$schema`
+ * dropped), with every object program entry resolved to its type and attach point.
+ */
+export type ScenarioDef = Omit<Parsed, '$schema' | 'programs'> & {
+  readonly programs?: readonly ProgramDef[];
+};
 /** A user-facing integer parameter; invariant: min <= default <= max. */
 export type ParamDef = NonNullable<Parsed['params']>[string];
 /** Model options; all optional (defaults: false, false, [], 1). */
@@ -55,8 +64,16 @@ export type MapDef = NonNullable<Parsed['maps']>[number];
 export type CgrpStorageMapDef = Extract<MapDef, { type: 'cgrp_storage' }>;
 /** A deprecated BPF_MAP_TYPE_(PERCPU_)CGROUP_STORAGE map. */
 export type DeprecatedMapDef = Exclude<MapDef, { type: 'cgrp_storage' }>;
-/** A BPF program in the small assembly syntax of model/programs/bpfProgramParse.ts. */
-export type ProgramDef = NonNullable<Parsed['programs']>[number];
+/**
+ * A BPF program in the small assembly syntax of model/programs/bpfProgramParse.ts, or
+ * of a compiled BPF object (`object`, `program`; `insns` is then empty).
+ */
+export type ProgramDef = InsnsProgram & {
+  /** A compiled BPF object (path relative to the scenario file) (format/objectProgram.ts). */
+  readonly object?: string;
+  /** The object's program: a function or section name. */
+  readonly program?: string;
+};
 /** A cgroup program attached to a cgroup before the actors start. */
 export type AttachmentDef = NonNullable<Parsed['attach']>[number];
 export type ActorDef = Parsed['actors'][number];

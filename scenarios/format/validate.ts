@@ -9,10 +9,11 @@ import { KNOWN_INVARIANT_IDS } from '../compile/invariants.js';
 import type { Loaded } from '../engine/engine.js';
 import { checkRanges } from './checks.js';
 import { parseJsonText } from './jsonText.js';
+import { type ObjectProgramResolver, resolveObjectPrograms } from './objectProgram.js';
 import { findParamUses } from './paramUses.js';
 import { checkReferences } from './references.js';
 import { createScenarioSchema, type KnownIds, type ScenarioSchema } from './schema.js';
-import type { ScenarioDef } from './types.js';
+import type { ParsedScenario, ScenarioDef } from './types.js';
 import { KNOWN_BUGS, TRACE_HOOKS } from './vocabulary.js';
 import { issueLine } from './zodIssue.js';
 
@@ -26,6 +27,8 @@ export interface ValidateOptions {
   readonly hooks?: readonly string[];
   /** Goal ids `reachability` may name; `'any'` accepts any kebab-case id. @defaultValue GOAL_IDS (properties/reachability.ts) */
   readonly reachability?: readonly string[] | 'any';
+  /** Opens BPF objects named by program entries (format/objectProgram.ts). @defaultValue undefined: none may be named */
+  readonly objectPrograms?: ObjectProgramResolver;
 }
 
 /** The id lists of the tool itself: what the shipped schema lists and every load checks against. */
@@ -94,7 +97,11 @@ export function validateScenario(
   });
   const parsed = schema.safeParse(compact(json), { reportInput: true });
   if (!parsed.success) return { ok: false, error: { message: issueLine(file, parsed.error.issues) } };
-  const { $schema: _, ...def } = parsed.data as ScenarioDef & { $schema?: string };
+  const { $schema: _, programs: entries, ...rest } = parsed.data as ParsedScenario;
+  const programs = entries === undefined ? undefined : resolveObjectPrograms(entries, options.objectPrograms);
+  if (programs !== undefined && !Array.isArray(programs))
+    return { ok: false, error: { message: `${file}: ${programs.path}: ${programs.message}` } };
+  const def: ScenarioDef = programs === undefined ? rest : { ...rest, programs };
   const issue =
     checkRanges(def) ?? checkReferences(def, findParamUses(schema, def), options.hooks ?? TRACE_HOOKS);
   if (issue !== undefined)
