@@ -18,6 +18,7 @@ import { rcuReadLock, rcuReadUnlock } from '../../sync/rcuWorker.js';
 import { MAX_TAIL_CALL_CNT } from '../progCtx.js';
 import { type EbpfFrame, setReg } from './ebpfFrame.js';
 import { ABORT, badPointer } from './ebpfMem.js';
+import { bpfTracePrintk } from './ebpfPrintk.js';
 import { bytesToSlots, readBytes, readSlots, scalarOf, type Val } from './ebpfValue.js';
 import { helperOf } from './helpers.js';
 import type { EbpfInsn } from './insn.js';
@@ -70,10 +71,11 @@ function* callHelper(f: EbpfFrame, id: number): Op<Val | typeof ABORT | 'tail'> 
     }
     case 'bpf_spin_lock':
     case 'bpf_spin_unlock': {
+      const name = helperOf(id)!;
       const p = r[1]!;
-      if (typeof p === 'bigint' || p.kind !== 'value') return badPointer(f, scalarOf(p), 'bpf_spin_lock');
+      if (typeof p === 'bigint' || p.kind !== 'value') return badPointer(f, scalarOf(p), name);
       const lock = valueSpinLock(k, p.obj, p.off >> 3);
-      if (helperOf(id) === 'bpf_spin_lock') yield* lockAcquire(k, actor, lock);
+      if (name === 'bpf_spin_lock') yield* lockAcquire(k, actor, lock);
       else yield* lockRelease(k, actor, lock);
       return 0n;
     }
@@ -89,27 +91,37 @@ function* callHelper(f: EbpfFrame, id: number): Op<Val | typeof ABORT | 'tail'> 
       return now;
     }
     case 'bpf_trace_printk': {
-      const size = Number(scalarOf(r[2]!));
-      const text = new TextDecoder().decode(bytesArg(f, r[1]!, size)).replace(/\0.*$/s, '');
-      yield step(`${f.prog.name}#${f.pc - 1}: bpf_trace_printk ${JSON.stringify(text)}`);
-      return BigInt(text.length);
+      const fmt = bytesArg(f, r[1]!, Number(BigInt.asUintN(32, scalarOf(r[2]!)))) ?? new Uint8Array();
+      const out = bpfTracePrintk(fmt, [scalarOf(r[3]!), scalarOf(r[4]!), scalarOf(r[5]!)]);
+      if (!out.ok) return BigInt.asUintN(64, BigInt(-out.errno));
+      yield step(`${f.prog.name}#${f.pc - 1}: bpf_trace_printk ${JSON.stringify(out.text)}`);
+      return BigInt(out.text.length);
     }
-    case 'bpf_tail_call':
-      return tailCall(f, Number(scalarOf(r[3]!))) ? 'tail' : 0n;
+    case 'bpf_tail_call': // u32 index = BPF_R3
+      return tailCall(f, Number(BigInt.asUintN(32, scalarOf(r[3]!)))) ? 'tail' : 0n;
     default:
       throw new Error(`${f.prog.name}#${f.pc - 1}: helper #${id} passed the load check but has no model`);
   }
 }
 
-/** bpf_tail_call as interpreter.ts models it (storage-cookie check included); false falls through. */
+/**
+ * bpf_tail_call as kernel/bpf/core.c:___bpf_prog_run (JMP_TAIL_CALL) runs it: an
+ * index past the prog array (as long as its contents here) falls through uncounted; past MAX_TAIL_CALL_CNT falls
+ * through; otherwise the count goes up *before* the slot is read, so a call to an
+ * empty slot still uses one. A target the storage-cookie check keeps out of the
+ * array (bpf_prog_map_compatible, abad3d0bad72) is an empty slot. The target
+ * replaces the current (sub)program in its frame: its exit returns to the caller
+ * of a subprogram that tail-called (x86 JIT, tail calls in subprograms since 5.10).
+ */
 function tailCall(f: EbpfFrame, index: number): boolean {
-  const target = f.prog.tailCalls?.[index];
-  if (target?.ebpf === undefined || f.tailCalls >= MAX_TAIL_CALL_CNT) return false;
-  if (!f.k.options.hasTailCallStorageCookieBug && !bpfProgMapCompatible(f.k, f.prog, target)) return false;
+  const slots = f.prog.tailCalls ?? [];
+  if (index >= slots.length || f.tailCalls >= MAX_TAIL_CALL_CNT) return false;
   f.tailCalls++;
+  const target = slots[index];
+  if (target?.ebpf === undefined) return false;
+  if (!f.k.options.hasTailCallStorageCookieBug && !bpfProgMapCompatible(f.k, f.prog, target)) return false;
   f.prog = target;
   f.pc = 0;
-  f.calls.length = 0;
   return true;
 }
 
@@ -123,8 +135,10 @@ function* callKfunc(f: EbpfFrame, name: string): Op<Val> {
       yield* rcuReadUnlock(k, actor);
       return 0n;
     case 'bpf_cgroup_from_id': {
-      const id = Number(scalarOf(f.regs[1]!));
-      const cg = k.cgroups.all().find((c) => c.id === id && c.state !== 'freed');
+      // cgroup_get_from_id → kernfs_find_and_get_node_by_id (fs/kernfs/dir.c) fails
+      // once rmdir's kernfs_remove() deactivated the node: only an online cgroup is found
+      const id = scalarOf(f.regs[1]!);
+      const cg = k.cgroups.all().find((c) => BigInt(c.id) === id && c.state === 'online');
       return cg === undefined ? 0n : { kind: 'kobj', struct: 'cgroup', cg: cg.id };
     }
     case 'bpf_task_get_cgroup1':

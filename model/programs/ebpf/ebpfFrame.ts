@@ -23,8 +23,9 @@ export interface LoadOrigin {
   readonly loaded: number;
 }
 
-/** A caller's frame, restored at the callee's exit: the return pc and r6–r9 (callee-saved). */
+/** A caller's frame, restored at the callee's exit: its program (a tail call may replace the callee), the return pc and r6–r9 (callee-saved). */
 interface CallFrame {
+  readonly prog: BpfProgram;
   readonly returnPc: number;
   readonly saved: readonly Val[];
   readonly savedOrigins: readonly (LoadOrigin | undefined)[];
@@ -75,7 +76,12 @@ export function setReg(f: EbpfFrame, r: number, v: Val, origin?: LoadOrigin): vo
 /** A BPF-to-BPF call: saves r6–r9 and moves r10 to a new frame; false past MAX_CALL_FRAMES. */
 export function pushCall(f: EbpfFrame, target: number): boolean {
   if (f.calls.length + 1 >= MAX_CALL_FRAMES) return false;
-  f.calls.push({ returnPc: f.pc, saved: f.regs.slice(6, 10), savedOrigins: f.origins.slice(6, 10) });
+  f.calls.push({
+    prog: f.prog,
+    returnPc: f.pc,
+    saved: f.regs.slice(6, 10),
+    savedOrigins: f.origins.slice(6, 10),
+  });
   f.regs[10] = { kind: 'stack', off: MAX_BPF_STACK * (f.calls.length + 1) };
   f.pc = target;
   return true;
@@ -87,6 +93,7 @@ export function popCall(f: EbpfFrame): boolean {
   if (c === undefined) return false;
   for (let i = 0; i < 4; i++) setReg(f, 6 + i, c.saved[i]!, c.savedOrigins[i]);
   f.regs[10] = { kind: 'stack', off: MAX_BPF_STACK * (f.calls.length + 1) };
+  f.prog = c.prog;
   f.pc = c.returnPc;
   return true;
 }

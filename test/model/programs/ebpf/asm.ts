@@ -10,6 +10,7 @@ import type { Actor, Kernel } from '../../../../model/kernel/kernel.js';
 import type { MapRef, ObjectProgram } from '../../../../model/programs/bpfObject.js';
 import { allocGlobalData } from '../../../../model/programs/bpfObjectLoad.js';
 import type { BpfProgram } from '../../../../model/programs/bpfProgram.js';
+import type { CoreField } from '../../../../model/programs/coreRelocate.js';
 import type { ABORT } from '../../../../model/programs/ebpf/ebpfMem.js';
 import { runEbpf } from '../../../../model/programs/ebpf/ebpfRun.js';
 import { type EbpfInsn, LD_IMM64_CONT } from '../../../../model/programs/ebpf/insn.js';
@@ -38,8 +39,22 @@ export const lddw = (dst: number, v: bigint): EbpfInsn[] => {
 export const ldData = (dst: number, off = 0): EbpfInsn[] => [I(0x18, dst, 2, 0, off), LD_IMM64_CONT];
 export const EXIT = I(0x95);
 
+/** What libbpf's relocations would record beside the instructions: kfunc names and CO-RE fields, by index. */
+export interface Relocations {
+  readonly kfuncs?: ReadonlyMap<number, string>;
+  readonly coreFields?: ReadonlyMap<number, CoreField>;
+}
+
+/** `call name` (BPF_PSEUDO_KFUNC_CALL); its index goes in Relocations.kfuncs. */
+export const KFUNC_CALL = I(0x85, 0, 2, 0, 0);
+
 /** A program of `insns` (a tracing program) over fresh `.bss` data of `dataBytes` bytes. */
-export function assemble(insns: readonly EbpfInsn[], dataBytes = 16, kernel = makeKernel()) {
+export function assemble(
+  insns: readonly EbpfInsn[],
+  dataBytes = 16,
+  kernel = makeKernel(),
+  relocations: Relocations = {},
+) {
   const { k, cpu0, cpu1 } = kernel;
   const data = allocGlobalData(k, 't', [
     {
@@ -62,8 +77,8 @@ export function assemble(insns: readonly EbpfInsn[], dataBytes = 16, kernel = ma
     insns,
     origins: insns.map((_, insn) => ({ section: 'tp_btf/sys_enter', insn })),
     mapRefs,
-    kfuncs: new Map(),
-    coreFields: new Map(),
+    kfuncs: relocations.kfuncs ?? new Map(),
+    coreFields: relocations.coreFields ?? new Map(),
   };
   const prog: BpfProgram = {
     name: 't',
