@@ -33,9 +33,12 @@ function callSites(def: ResolvedScenarioDef): Map<string, CallSite> {
   for (const p of def.programs) {
     const lines = lineOfPc(p.insns);
     for (const c of p.expectCalls ?? []) {
-      const pc = lines.indexOf(c.insn);
-      sites.set(`${p.name}#${pc}`, {
-        where: `${p.name}.insns[${c.insn}] (${p.insns[c.insn]!.trim()})`,
+      // an object program's calls are named by eBPF instruction index, which is its pc
+      const isObject = p.object !== undefined;
+      sites.set(`${p.name}#${isObject ? c.insn : lines.indexOf(c.insn)}`, {
+        where: isObject
+          ? `${p.name} insn ${c.insn} (${p.object})`
+          : `${p.name}.insns[${c.insn}] (${p.insns[c.insn]!.trim()})`,
         expect: c.expect,
       });
     }

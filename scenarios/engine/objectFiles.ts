@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import type { BpfObject } from '../../model/programs/bpfObject.js';
 import { bpfObjectOpen, findObjectProgram, type OpenedProgram } from '../../model/programs/bpfObjectOpen.js';
 import { ebpfCheck } from '../../model/programs/ebpf/ebpfCheck.js';
+import { helperOf } from '../../model/programs/ebpf/helpers.js';
 import { formatLoadError } from '../../model/programs/loadError.js';
 import { type ObjectProgramResolver, programInfoOfSection } from '../format/objectProgram.js';
 
@@ -45,12 +46,32 @@ export function objectProgramResolver(
     const bad = ebpfCheck(p);
     if (bad !== undefined) return `${path}: ${formatLoadError(bad)}`;
     const info = programInfoOfSection(p.section);
-    return (
-      info ??
-      `${path}: section '${p.section}': program '${p.name}': no scenario program type for this section`
-    );
+    if (info === undefined)
+      return `${path}: section '${p.section}': program '${p.name}': no scenario program type for this section`;
+    return { ...info, storageCalls: storageCallsOf(p) };
   };
 }
+
+/** Indices of the program's calls of bpf_cgrp_storage_get/_delete and bpf_get_local_storage (helper calls, src 0). */
+function storageCallsOf(p: OpenedProgram): number[] {
+  const out: number[] = [];
+  for (const [pc, i] of p.insns.entries())
+    if (
+      i.code === BPF_JMP_CALL &&
+      i.src === 0 &&
+      i.isSecondHalf !== true &&
+      STORAGE_HELPERS.has(helperOf(i.imm))
+    )
+      out.push(pc);
+  return out;
+}
+
+const BPF_JMP_CALL = 0x85;
+const STORAGE_HELPERS = new Set<string | undefined>([
+  'bpf_cgrp_storage_get',
+  'bpf_cgrp_storage_delete',
+  'bpf_get_local_storage',
+]);
 
 /** The objects' content, for a replay token's hash: path and sha256 of each, in order. */
 export function objectsDigest(opened: ReadonlyMap<string, OpenedObject>): string {

@@ -16,8 +16,14 @@ export interface ObjectProgramInfo {
   readonly sleepable: boolean;
 }
 
+/** What a resolver finds of an object's program: its section's meaning, and where it calls a storage helper. */
+export interface ResolvedObjectProgram extends ObjectProgramInfo {
+  /** Instruction indices of its bpf_cgrp_storage_get/_delete and bpf_get_local_storage calls. */
+  readonly storageCalls: readonly number[];
+}
+
 /** Opens `object` (as written) and finds `program` (a function or section name); a string is the error. */
-export type ObjectProgramResolver = (object: string, program: string) => ObjectProgramInfo | string;
+export type ObjectProgramResolver = (object: string, program: string) => ResolvedObjectProgram | string;
 
 const TARGETED: readonly ProgramType[] = ['tp_btf', 'fentry', 'fexit', 'kprobe', 'iter', 'lsm', 'lsm_cgroup'];
 const CGROUP_SECTIONS: Readonly<Record<string, readonly [ProgramType, string]>> = {
@@ -50,6 +56,7 @@ export interface ObjectProgramEntry {
   readonly name: string;
   readonly object: string;
   readonly program?: string;
+  readonly expectCalls?: ProgramDef['expectCalls'];
   readonly tailCalls?: readonly string[];
 }
 
@@ -74,14 +81,37 @@ export function resolveObjectPrograms(
         ? 'BPF objects can only be named from a scenario file'
         : resolve(p.object, program);
     if (typeof info === 'string') return { path: at(idx('programs', i), 'object'), message: info };
+    const { storageCalls, ...section } = info;
+    const bad = checkObjectExpectCalls(p, storageCalls, at(idx('programs', i), 'expectCalls'));
+    if (bad !== undefined) return bad;
     out.push({
       name: p.name,
-      ...info,
+      ...section,
       insns: [],
       object: p.object,
       program,
+      ...(p.expectCalls === undefined ? {} : { expectCalls: p.expectCalls }),
       ...(p.tailCalls === undefined ? {} : { tailCalls: p.tailCalls }),
     });
   }
   return out;
+}
+
+/** An object program's `expectCalls` entry names one of its storage helper calls, once. */
+function checkObjectExpectCalls(
+  p: ObjectProgramEntry,
+  storageCalls: readonly number[],
+  path: string,
+): Issue | undefined {
+  for (const [j, c] of (p.expectCalls ?? []).entries()) {
+    const where = at(idx(path, j), 'insn');
+    if (!storageCalls.includes(c.insn))
+      return {
+        path: where,
+        message: `instruction ${c.insn} of ${p.object} program '${p.program ?? p.name}' is not a storage helper call (those are at ${storageCalls.length === 0 ? 'none' : storageCalls.join(', ')})`,
+      };
+    if ((p.expectCalls ?? []).filter((d) => d.insn === c.insn).length > 1)
+      return { path: where, message: `instruction ${c.insn} has more than one expectation` };
+  }
+  return undefined;
 }

@@ -227,6 +227,11 @@ const objectProgram = obj(
     program: text(
       "The object's program: its function name or its section name (which must then hold one program). Default: `name`.",
     ).optional(),
+    expectCalls: list(
+      expectCall,
+      "What its storage helper calls (bpf_cgrp_storage_get, bpf_cgrp_storage_delete, bpf_get_local_storage) return: each entry names a call by its eBPF instruction index in the program as loaded (llvm-objdump -d numbering from the program's symbol; .text subprograms follow it) (checked as helper-result).",
+      1,
+    ).optional(),
     tailCalls: list(
       name('A declared program of the same type.'),
       "The program's prog array (BPF_MAP_TYPE_PROG_ARRAY) by index: bpf_tail_call(ctx, map, n) jumps to the n-th named program. Default empty.",

@@ -4,6 +4,8 @@
  * and _delete (kernel/bpf/bpf_cgrp_storage.c), bpf_get_local_storage
  * (kernel/bpf/cgroup.c), bpf_spin_lock/unlock, the RCU kfuncs, bpf_tail_call.
  * Arguments in r1–r5, result in r0, r1–r5 clobbered (RFC 9669 section 4.3.1).
+ * A storage helper's result goes to the kernel's onHelperReturn hook, by
+ * instruction index, as interpreter.ts reports it by pc.
  */
 
 import { bpfProgMapCompatible, valueSpinLock } from '../../cgroupStorage/cgroupStorage.js';
@@ -61,12 +63,17 @@ function* callHelper(f: EbpfFrame, id: number): Op<Val | typeof ABORT | 'tail'> 
       const init = bytesArg(f, r[3]!, valueSlots(k.maps.get(map)!.valueSize) * 8);
       const flags = Number(scalarOf(r[4]!));
       const obj = yield* cgrpStorageGet(k, actor, map, cgArg(r[2]!), init && bytesToSlots(init), flags);
+      k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, obj === null ? 'NULL' : 'pointer');
       return obj === null ? 0n : { kind: 'value', obj, off: 0 };
     }
-    case 'bpf_cgrp_storage_delete':
-      return BigInt.asUintN(64, BigInt(yield* cgrpStorageDelete(k, actor, mapArg(f, r[1]!), cgArg(r[2]!))));
+    case 'bpf_cgrp_storage_delete': {
+      const ret = yield* cgrpStorageDelete(k, actor, mapArg(f, r[1]!), cgArg(r[2]!));
+      k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, ret);
+      return BigInt.asUintN(64, BigInt(ret));
+    }
     case 'bpf_get_local_storage': {
       const ptr = yield* bpfGetLocalStorage(k, actor, f.prog, f.ctx.cgRunCtx, mapArg(f, r[1]!));
+      k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, ptr === null ? 'NULL' : 'pointer');
       return ptr === null ? ABORT : { kind: 'value', obj: ptr.obj, off: ptr.slot * 8 };
     }
     case 'bpf_spin_lock':
