@@ -12,7 +12,7 @@ import type { Loaded } from './engine.js';
 import { resolveParams } from './format/params.js';
 import type { ResolvedScenarioDef } from './format/resolvedTypes.js';
 import { eraOf, type ScenarioSource } from './load.js';
-import { ReachabilityLog, toExecutionFactory } from './world.js';
+import { ReachabilityLog, toExecutionFactory, type WorldOptions } from './world.js';
 
 /** A scenario ready to run under one era with fixed parameters. */
 export interface PreparedRun {
@@ -39,6 +39,7 @@ export function prepareRun(
   source: ScenarioSource,
   kernel: string | undefined,
   params: Readonly<Record<string, number>>,
+  worldOptions: WorldOptions = {},
 ): Loaded<PreparedRun> {
   const version = kernel ?? source.def.kernel;
   const era = eraOf(version, kernel === undefined ? `${source.info.name}: kernel` : '--kernel');
@@ -59,7 +60,7 @@ export function prepareRun(
       source,
       def: resolved.value,
       era: era.value,
-      factory: toExecutionFactory(builder.value, reachability),
+      factory: toExecutionFactory(builder.value, reachability, worldOptions),
       reachability,
       identity,
     },
