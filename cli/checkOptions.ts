@@ -3,7 +3,7 @@
  * default resolved, plus what only the cli uses (the time budget).
  */
 import type { ParamInfo, RunOptions, StrategyName } from '../scenarios/engine.js';
-import { flagValue, type ParsedArgs } from './argv.js';
+import { flagValue, hasFlag, type ParsedArgs } from './argv.js';
 import {
   DEFAULT_DEPTH,
   DEFAULT_MAX_STEPS,
@@ -66,6 +66,7 @@ export function resolveCheckRequest(args: ParsedArgs, io: CliIo): CheckRequest {
     workers,
     ...(kernelRaw === undefined ? {} : { kernel: parseKernel(kernelRaw) }),
     ...(shardRaw === undefined ? {} : { shard: parseShard(shardRaw) }),
+    ...(hasFlag(args, 'no-symmetry') ? { symmetry: false } : {}),
   };
   return {
     target,

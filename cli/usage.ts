@@ -31,6 +31,7 @@ const CHECK = `check options:
   --set key=value       override a scenario parameter (repeatable)
   --workers N           worker threads (default: available parallelism)
   --shard I/N           check only part I of N of the space (merge the JSON reports)
+  --no-symmetry         dpor/dfs/bounded: explore every renaming of interchangeable CPUs too
 `;
 
 const OUTPUT = `output options (check, replay, merge):

@@ -32,6 +32,8 @@ export interface CheckOptions {
   /** `6.2`, `6.15` or `7.0`; defaults to the scenario's own. */
   readonly kernel?: string;
   readonly params?: Readonly<Record<string, number>>;
+  /** dpor, dfs, bounded: one representative per renaming of interchangeable CPUs. @defaultValue true */
+  readonly symmetry?: boolean;
 }
 
 /** The seed the API uses when none is given: fixed, so tests are reproducible. */
@@ -68,6 +70,7 @@ function runOptionsOf(o: CheckOptions): RunOptions {
     ...(o.kernel === undefined ? {} : { kernel: o.kernel }),
     params: o.params ?? {},
     workers: 1,
+    ...(o.symmetry === undefined ? {} : { symmetry: o.symmetry }),
   };
 }
 

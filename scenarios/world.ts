@@ -9,6 +9,7 @@ import { isSpinning } from '../model/locks.js';
 import { isStepReady } from '../model/ready.js';
 import type { Access, Op, Step } from '../model/step.js';
 import type { Property, Reachability, Violation } from '../properties/property.js';
+import { gateSymmetricTasks, type SymmetryClass, ungated } from '../scheduler/symmetry.js';
 import type { Execution, ExecutionFactory, Task } from '../scheduler/task.js';
 import { type PrivateObjects, privateObjectsOf } from './atomicBlocks.js';
 import { StepDescriber } from './describe.js';
@@ -217,6 +218,11 @@ export interface WorldOptions {
    * private to its task (scenarios/atomicBlocks.ts). @defaultValue true
    */
   readonly isAtomicBlocks?: boolean;
+  /**
+   * Classes of interchangeable tasks (indices into the world's bodies), gated
+   * to start in index order (scheduler/symmetry.ts). @defaultValue none
+   */
+  readonly symmetry?: readonly SymmetryClass[];
   /** When set, counts every model step run, inside atomic blocks too (the bench's steps/s). @defaultValue none */
   readonly modelSteps?: { count: number };
 }
@@ -246,10 +252,11 @@ export function toExecutionFactory(
     // Facts the model appends as they happen (results, memory faults, lock-order edges).
     const factCount = (): number => k.observations.length + k.memory.faults.length + k.locks.edges.length;
     let checkedFacts = -1;
+    const actorTasks = world.bodies.map(
+      (b, i) => new ActorTask(k, b.actor, b.op, last, i, cpuObjs.get(b.actor.cpu), priv),
+    );
     const execution: Execution = {
-      tasks: world.bodies.map(
-        (b, i) => new ActorTask(k, b.actor, b.op, last, i, cpuObjs.get(b.actor.cpu), priv),
-      ),
+      tasks: symmetricTasks(k, actorTasks, options.symmetry),
       describeLastStep: () => describer.describe(),
       checkStep: () => {
         for (let i = 0; i < stepGoals.length; i++) stepGoals[i]!(k);
@@ -277,5 +284,13 @@ export function toExecutionFactory(
 
 /** The accesses of the step a task ran last; empty for tasks that are not model actors. */
 export function lastAccessesOf(task: Task): readonly Access[] {
-  return task instanceof ActorTask ? task.lastAccesses : [];
+  const t = ungated(task);
+  return t instanceof ActorTask ? t.lastAccesses : [];
+}
+
+/** The tasks, gated by symmetry class when there are classes; gate objects are fresh ids of the setup actor. */
+function symmetricTasks(k: Kernel, tasks: Task[], classes: readonly SymmetryClass[] | undefined): Task[] {
+  if (classes === undefined || classes.length === 0) return tasks;
+  const gates = classes.map((c) => c.map(() => k.allocObjId(k.setupActor) as number));
+  return gateSymmetricTasks(tasks, classes, (i, j) => gates[i]![j]!);
 }

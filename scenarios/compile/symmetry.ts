@@ -1,0 +1,48 @@
+/**
+ * Which CPU tasks of a scenario are interchangeable (scheduler/symmetry.ts
+ * explores one representative of every renaming of them). Conservative: two
+ * `cpu` actors are in one class when they run the same programs the same
+ * number of times in the same cgroup, each alone on its CPU, and nothing in
+ * the scenario gives one CPU state the other lacks: no per-CPU map (userspace
+ * may give each CPU its own value) and not the per-CPU storage pointer bug
+ * (whose pointers live per CPU). Every CPU starts alike: the busy counters at
+ * 0, no program active; the RCU and kworker daemons run on CPUs of their own.
+ */
+import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
+
+/** Why a scenario has no symmetry, or undefined when its CPU tasks may form classes. */
+function symmetryBreaker(def: ResolvedScenarioDef): string | undefined {
+  if (def.maps.some((m) => m.type === 'percpu_cgroup_storage')) return 'a per-CPU map';
+  if (def.options.bugs.includes('percpu-storage-pointer')) return 'per-CPU storage pointers';
+  return undefined;
+}
+
+/**
+ * Classes of interchangeable CPU tasks, as indices into the world's bodies
+ * (its non-trace actors in order, then the daemons), each ascending, with at
+ * least two tasks; classes in order of their first task.
+ */
+export function symmetryClassesOf(def: ResolvedScenarioDef): number[][] {
+  if (symmetryBreaker(def) !== undefined) return [];
+  const mains = def.actors.filter((a) => a.kind !== 'trace');
+  const perCpu = new Map<number, number>();
+  for (const a of mains) perCpu.set(a.cpu, (perCpu.get(a.cpu) ?? 0) + 1);
+  const byKey = new Map<string, number[]>();
+  mains.forEach((a, i) => {
+    if (a.kind !== 'cpu' || perCpu.get(a.cpu) !== 1) return;
+    const key = JSON.stringify([a.cgroup, a.run]);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [i]);
+    else list.push(i);
+  });
+  return [...byKey.values()].filter((c) => c.length > 1);
+}
+
+/** The class as the report names it: `cpu0, cpu1, cpu2 interchangeable`. */
+export function describeSymmetry(
+  def: ResolvedScenarioDef,
+  classes: readonly (readonly number[])[],
+): string[] {
+  const mains = def.actors.filter((a) => a.kind !== 'trace');
+  return classes.map((c) => `${c.map((i) => mains[i]!.name).join(', ')} interchangeable`);
+}
