@@ -5,12 +5,17 @@ import type { RunOptions, StrategyName } from '../scenarios/engine.js';
 import { loadScenario } from '../scenarios/load.js';
 import { type PreparedRun, prepareRun } from '../scenarios/prepare.js';
 import type { CheckReport } from '../scenarios/result.js';
+import type { WorldOptions } from '../scenarios/world.js';
 
 /** A prepared catalogue entry; throws on a bad name or parameter (a bench bug). */
-export function prepareEntry(name: string, params: Readonly<Record<string, number>> = {}): PreparedRun {
+export function prepareEntry(
+  name: string,
+  params: Readonly<Record<string, number>> = {},
+  worldOptions: WorldOptions = {},
+): PreparedRun {
   const source = loadScenario(name);
   if (!source.ok) throw new Error(source.error.message);
-  const run = prepareRun(source.value, undefined, params);
+  const run = prepareRun(source.value, undefined, params, worldOptions);
   if (!run.ok) throw new Error(run.error.message);
   return run.value;
 }

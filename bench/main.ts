@@ -9,8 +9,9 @@ import { dirname } from 'node:path';
 import { catalogueSources } from '../scenarios/load.js';
 import { measureBugs } from './bugs.js';
 import { readConfig } from './config.js';
+import { measureExhaustive } from './exhaustive.js';
 import { measureMemory } from './memory.js';
-import { bugTable, memoryTable, targetsOf, throughputTable, traceTable } from './report.js';
+import { bugTable, exhaustiveTable, memoryTable, targetsOf, throughputTable, traceTable } from './report.js';
 import { measureThroughput } from './throughput.js';
 import { measureTraces } from './traces.js';
 
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   log(bugTable(bugs, cfg));
   const memory = await section('memory', () => measureMemory(cfg));
   log(memoryTable(memory));
+  const exhaustive = await section('exhaustive', () => measureExhaustive(entries, cfg, log));
+  log(exhaustiveTable(exhaustive));
   const targets = targetsOf(throughput, traces, memory);
   log(targets.text);
   const totalSeconds = (performance.now() - started) / 1000;
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     traces,
     bugs,
     memory,
+    exhaustive,
     targets: targets.values,
   };
   writeFileSync(cfg.out, `${JSON.stringify(json, null, 2)}\n`);

@@ -1,6 +1,7 @@
 /** Plain-text tables of the bench's sections, and the issue's targets as ratios. */
 import type { BugRow } from './bugs.js';
 import type { BenchConfig } from './config.js';
+import type { ExhaustiveResult, ExhaustiveRow } from './exhaustive.js';
 import type { MemoryRow } from './memory.js';
 import type { ThroughputResult } from './throughput.js';
 import type { TraceRow } from './traces.js';
@@ -223,4 +224,44 @@ export function targetsOf(
     `- worker speed-up (${t.rates.find((r) => r.workers > 1)?.workers ?? 1} workers): random ${speedups[0]?.toFixed(2) ?? '-'}x, pct ${speedups[1]?.toFixed(2) ?? '-'}x over whole runs; after the first second (thread start-up, JIT warm-up) random ${steadySpeedups[0]?.toFixed(2) ?? '-'}x, pct ${steadySpeedups[1]?.toFixed(2) ?? '-'}x`,
   );
   return { text: lines.join('\n'), values };
+}
+
+const paramsText = (p: Readonly<Record<string, number>>): string =>
+  Object.entries(p)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '-';
+
+function exhaustiveRows(rows: readonly ExhaustiveRow[]): string[][] {
+  return rows.map((r) => [
+    r.scenario,
+    paramsText(r.params),
+    r.verdict,
+    r.complete ? 'yes' : `no (${fmt(r.budgetSeconds, 1)} s budget)`,
+    fmt(r.executions),
+    fmt(r.abandoned),
+    fmt(r.seconds, 1),
+    r.symmetry.length === 0 ? '-' : r.symmetry.join('; '),
+  ]);
+}
+
+/** Section 5: DPOR runs on one worker, and the classes of each completed pass four ways. */
+export function exhaustiveTable(x: ExhaustiveResult): string {
+  const head = ['scenario', 'params', 'verdict', 'complete', 'executions', 'abandoned', 's', 'symmetry'];
+  const classRows = x.classes.map((c) => [
+    c.scenario,
+    paramsText(c.params),
+    fmt(c.mazurkiewicz),
+    c.coarser === undefined ? 'n/a' : fmt(c.coarser),
+    fmt(c.atomicBlocks),
+    fmt(c.symmetry),
+  ]);
+  return [
+    '\n5. Exhaustive search (DPOR, 1 worker, atomic blocks and symmetry on)',
+    table(head, exhaustiveRows(x.targets)),
+    '\nEvery catalogue entry at its smallest parameters',
+    table(head, exhaustiveRows(x.catalogue)),
+    '\nClasses of each completed pass (complete executions less abandoned; - = not complete within the budget)',
+    table(['scenario', 'params', 'Mazurkiewicz', 'coarser', 'atomic blocks', '+ symmetry'], classRows),
+    '',
+  ].join('\n');
 }

@@ -1,0 +1,131 @@
+/**
+ * Section 5 (issue #10): exhaustive verification that finishes. DPOR on one
+ * worker, each run under a wall-clock budget: the doc-counter sizes of the
+ * issue's targets, the executions doc-counter-racy needs to its lost update,
+ * and every catalogue entry at its smallest parameters; then, for every run
+ * that completed, its classes counted four ways: Mazurkiewicz traces (no
+ * atomic blocks, no symmetry), the coarser equivalence (when the search has
+ * one), with atomic blocks, and with atomic blocks and symmetry.
+ */
+import type { ScenarioInfo } from '../scenarios/engine.js';
+import type { BenchConfig } from './config.js';
+import { benchOptions, prepareEntry, timedCheck } from './engineRun.js';
+
+/** One exhaustive run. */
+export interface ExhaustiveRow {
+  readonly scenario: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly verdict: string;
+  readonly complete: boolean;
+  readonly executions: number;
+  /** Executions the search gave up (not classes). */
+  readonly abandoned: number;
+  readonly seconds: number;
+  readonly budgetSeconds: number;
+  /** Classes of interchangeable CPUs the run used (empty: none). */
+  readonly symmetry: readonly string[];
+}
+
+/** Classes of one completed entry, counted four ways (undefined: not complete within the budget). */
+export interface ClassRow {
+  readonly scenario: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly mazurkiewicz: number | undefined;
+  /** The coarser equivalence of issue #10 item 2: none in this search yet. */
+  readonly coarser: number | undefined;
+  readonly atomicBlocks: number | undefined;
+  readonly symmetry: number | undefined;
+}
+
+/** The section's figures. */
+export interface ExhaustiveResult {
+  readonly targets: readonly ExhaustiveRow[];
+  readonly catalogue: readonly ExhaustiveRow[];
+  readonly classes: readonly ClassRow[];
+}
+
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+
+interface Variant {
+  readonly isAtomicBlocks: boolean;
+  readonly symmetry: boolean;
+}
+
+const FULL: Variant = { isAtomicBlocks: true, symmetry: true };
+
+async function runDpor(
+  cfg: BenchConfig,
+  scenario: string,
+  params: Readonly<Record<string, number>>,
+  seconds: number,
+  variant: Variant = FULL,
+): Promise<ExhaustiveRow> {
+  const run = prepareEntry(scenario, params, { isAtomicBlocks: variant.isAtomicBlocks });
+  const options = { ...benchOptions('dpor', cfg.seed, UNBOUNDED, 1, params), symmetry: variant.symmetry };
+  const t = await timedCheck(run, options, seconds);
+  const r = t.report;
+  return {
+    scenario,
+    params,
+    verdict: r.violation?.invariant ?? 'pass',
+    complete: r.complete,
+    executions: r.stats.executions,
+    abandoned: r.stats.abandoned,
+    seconds: t.ms / 1000,
+    budgetSeconds: seconds,
+    symmetry: r.symmetry ?? [],
+  };
+}
+
+/** Classes of a complete run: its executions less those the search gave up. */
+const classesOf = (r: ExhaustiveRow): number | undefined =>
+  r.complete ? r.executions - r.abandoned : undefined;
+
+/** The issue's targets: doc-counter at three sizes, doc-counter-racy to its first violation. */
+const TARGETS: readonly [string, Readonly<Record<string, number>>][] = [
+  ['doc-counter', { cpus: 2, iterations: 1 }],
+  ['doc-counter', { cpus: 2, iterations: 2 }],
+  ['doc-counter', { cpus: 3, iterations: 1 }],
+  ['doc-counter-racy', { cpus: 2, iterations: 1 }],
+];
+
+/** Runs the section: targets, catalogue, then the class table of whatever completed. */
+export async function measureExhaustive(
+  entries: readonly ScenarioInfo[],
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<ExhaustiveResult> {
+  const targets: ExhaustiveRow[] = [];
+  for (const [name, params] of TARGETS) {
+    targets.push(await runDpor(cfg, name, params, cfg.exhaustiveSeconds));
+    log(`  ${name} ${JSON.stringify(params)}: ${targets.at(-1)!.seconds.toFixed(1)} s`);
+  }
+  const catalogue: ExhaustiveRow[] = [];
+  for (const e of entries) {
+    const params = Object.fromEntries(e.params.map((p) => [p.name, p.min]));
+    catalogue.push(await runDpor(cfg, e.name, params, cfg.catalogueSeconds));
+  }
+  const classes: ClassRow[] = [];
+  for (const r of [...targets, ...catalogue]) {
+    const withBoth = classesOf(r);
+    if (withBoth === undefined || r.verdict !== 'pass') continue;
+    const budget = r.budgetSeconds;
+    const atomic = await runDpor(cfg, r.scenario, r.params, budget, {
+      isAtomicBlocks: true,
+      symmetry: false,
+    });
+    const plain = await runDpor(cfg, r.scenario, r.params, budget, {
+      isAtomicBlocks: false,
+      symmetry: false,
+    });
+    classes.push({
+      scenario: r.scenario,
+      params: r.params,
+      mazurkiewicz: classesOf(plain),
+      coarser: undefined,
+      atomicBlocks: classesOf(atomic),
+      symmetry: withBoth,
+    });
+  }
+  return { targets, catalogue, classes };
+}
