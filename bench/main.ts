@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   log(exhaustiveTable(exhaustive));
   const targets = targetsOf(throughput, traces, memory);
   log(targets.text);
+  const reduction = reductionTargetsOf(throughput, exhaustive);
+  log(reduction.text);
   const totalSeconds = (performance.now() - started) / 1000;
   log(`\nbench finished in ${totalSeconds.toFixed(1)} s`);
   mkdirSync(dirname(cfg.out), { recursive: true });
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     memory,
     exhaustive,
     targets: targets.values,
+    reductionTargets: reduction.values,
   };
   writeFileSync(cfg.out, `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote ${cfg.out}`);

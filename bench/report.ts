@@ -28,6 +28,8 @@ export function throughputTable(t: ThroughputResult): string {
     r.steadyExecutionsPerSecond === undefined ? '-' : fmt(r.steadyExecutionsPerSecond),
     fmt(r.stepsPerSecond),
     fmt(r.executions === 0 ? 0 : r.steps / r.executions, 1),
+    r.modelStepsPerSecond === undefined ? '-' : fmt(r.modelStepsPerSecond),
+    r.modelStepsPerSecond === undefined ? '-' : `${fmt(r.modelStepsPerSecond / t.baseline.stepsPerSecond, 2)}x`,
     `${fmt(r.ratio, 2)}x`,
   ]);
   const head = [
@@ -38,6 +40,8 @@ export function throughputTable(t: ThroughputResult): string {
     'after 1 s',
     'steps/s',
     'steps/exec',
+    'model steps/s',
+    'vs awaits/s',
     'vs fast-check',
   ];
   return `\n1. Throughput on doc-counter\n${table(head, rows)}\n`;
@@ -264,4 +268,51 @@ export function exhaustiveTable(x: ExhaustiveResult): string {
     table(['scenario', 'params', 'Mazurkiewicz', 'coarser', 'atomic blocks', '+ symmetry'], classRows),
     '',
   ].join('\n');
+}
+
+const TARGET_SECONDS: Readonly<Record<string, number>> = {
+  'doc-counter cpus=2,iterations=1': 5,
+  'doc-counter cpus=2,iterations=2': 60,
+  'doc-counter cpus=3,iterations=1': 60,
+};
+
+/** The targets of issue #10 this bench measures, MET or MISSED, with the figures. */
+export function reductionTargetsOf(
+  t: ThroughputResult,
+  x: ExhaustiveResult,
+): { text: string; values: Record<string, unknown> } {
+  const one = t.rates.find((r) => r.name.endsWith('random') && r.workers === 1)!;
+  const modelRatio = (one.modelStepsPerSecond ?? 0) / t.baseline.stepsPerSecond;
+  const lines = [
+    '\nTargets of issue #10',
+    `- random walk, 1 worker: model steps/s ${modelRatio.toFixed(2)}x the baseline's awaits/s (target >= 3x: ${modelRatio >= 3 ? 'MET' : 'MISSED'}); executions/s ${one.ratio.toFixed(2)}x (target >= 1x: ${one.ratio >= 1 ? 'MET' : 'MISSED'})`,
+  ];
+  const values: Record<string, unknown> = { modelStepsVsAwaits: modelRatio, executionsVsBaseline: one.ratio };
+  for (const r of x.targets) {
+    const key = `${r.scenario} ${paramsText(r.params)}`;
+    const limit = TARGET_SECONDS[key];
+    if (limit !== undefined) {
+      const isMet = r.complete && r.seconds <= limit;
+      const how = r.complete
+        ? `complete in ${r.seconds.toFixed(1)} s`
+        : `not complete within the ${r.budgetSeconds} s budget (BENCH_EXHAUSTIVE_SECONDS), ${fmt(r.executions)} executions`;
+      lines.push(`- ${key}: ${how} (target <= ${limit} s: ${isMet ? 'MET' : 'MISSED'})`);
+      values[key] = { complete: r.complete, seconds: r.seconds, executions: r.executions, isMet };
+    } else if (r.verdict !== 'pass') {
+      const isMet = r.executions <= 100;
+      lines.push(
+        `- ${key}: ${r.verdict} found at execution ${fmt(r.executions)} (target <= 100: ${isMet ? 'MET' : 'MISSED'})`,
+      );
+      values[key] = { verdict: r.verdict, executions: r.executions, isMet };
+    } else {
+      lines.push(`- ${key}: no violation within the ${r.budgetSeconds} s budget (${fmt(r.executions)} executions): MISSED`);
+      values[key] = { verdict: 'pass', executions: r.executions, isMet: false };
+    }
+  }
+  const open = x.catalogue.filter((r) => r.verdict === 'pass' && !r.complete).map((r) => r.scenario);
+  lines.push(
+    `- catalogue at smallest parameters: ${x.catalogue.length - open.length} of ${x.catalogue.length} complete or stopped at their violation within ${x.catalogue[0]?.budgetSeconds ?? 0} s each; not complete: ${open.join(', ') || 'none'}`,
+  );
+  values.catalogueNotComplete = open;
+  return { text: lines.join('\n'), values };
 }
