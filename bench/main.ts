@@ -11,7 +11,15 @@ import { measureBugs } from './bugs.js';
 import { readConfig } from './config.js';
 import { measureExhaustive } from './exhaustive.js';
 import { measureMemory } from './memory.js';
-import { bugTable, exhaustiveTable, memoryTable, targetsOf, throughputTable, traceTable } from './report.js';
+import {
+  bugTable,
+  exhaustiveTable,
+  memoryTable,
+  reductionTargetsOf,
+  targetsOf,
+  throughputTable,
+  traceTable,
+} from './report.js';
 import { measureThroughput } from './throughput.js';
 import { measureTraces } from './traces.js';
 

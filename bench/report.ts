@@ -29,7 +29,9 @@ export function throughputTable(t: ThroughputResult): string {
     fmt(r.stepsPerSecond),
     fmt(r.executions === 0 ? 0 : r.steps / r.executions, 1),
     r.modelStepsPerSecond === undefined ? '-' : fmt(r.modelStepsPerSecond),
-    r.modelStepsPerSecond === undefined ? '-' : `${fmt(r.modelStepsPerSecond / t.baseline.stepsPerSecond, 2)}x`,
+    r.modelStepsPerSecond === undefined
+      ? '-'
+      : `${fmt(r.modelStepsPerSecond / t.baseline.stepsPerSecond, 2)}x`,
     `${fmt(r.ratio, 2)}x`,
   ]);
   const head = [
@@ -305,7 +307,9 @@ export function reductionTargetsOf(
       );
       values[key] = { verdict: r.verdict, executions: r.executions, isMet };
     } else {
-      lines.push(`- ${key}: no violation within the ${r.budgetSeconds} s budget (${fmt(r.executions)} executions): MISSED`);
+      lines.push(
+        `- ${key}: no violation within the ${r.budgetSeconds} s budget (${fmt(r.executions)} executions): MISSED`,
+      );
       values[key] = { verdict: 'pass', executions: r.executions, isMet: false };
     }
   }
