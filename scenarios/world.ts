@@ -44,6 +44,13 @@ function isReadOnlyFootprint(accesses: readonly Access[]): boolean {
   return true;
 }
 
+/**
+ * Steps an atomic block runs after its first at most: a model loop of private
+ * steps stays visible to the step budget (`no-livelock`) instead of spinning
+ * inside one scheduler step. Ending a block early is always sound.
+ */
+const MAX_BLOCK_STEPS = 64;
+
 /** A model actor running its operation, seen by the scheduler as a Task. */
 class ActorTask implements Task {
   readonly name: string;
@@ -107,7 +114,11 @@ class ActorTask implements Task {
     this.advance();
     const priv = this.priv;
     if (priv !== undefined) {
-      for (let p = this.pending; p !== undefined && priv.isInvisible(this.index, p); p = this.pending) {
+      for (
+        let p = this.pending;
+        p !== undefined && this.absorbed.length < MAX_BLOCK_STEPS && priv.isInvisible(this.index, p);
+        p = this.pending
+      ) {
         this.absorbed.push(p);
         this.lastAccesses = [...this.lastAccesses, ...p.accesses];
         if (!isReadOnlyFootprint(p.accesses)) isReadOnly = false;

@@ -41,10 +41,11 @@ describe('dpor on model scenarios', () => {
     // scenario, params, naive interleavings, Mazurkiewicz traces
     ['map-free-deadlock-before', {}, 20, 8],
     ['busy-cross-task-after', {}, 1_182, 222],
-    // cpu0 and the reader each run 5 scheduler steps, C(10,5) = 252 interleavings:
-    // without atomic blocks they ran 7 each, C(14,7) = 3,432 — the busy counter's
-    // lock and unlock (private to each task's CPU) now run inside the step before
-    // them. The traces stay 70: those steps conflicted with no other task's.
+    // 252 interleavings, 3,432 without atomic blocks: the busy counter's lock
+    // and unlock around cpu0's get and the reader's lookup (private to each
+    // task's CPU) now run inside the step before them, 11 scheduler steps per
+    // execution instead of 15 (test/scenarios/atomicBlocks.test.ts). The traces
+    // stay 70: those steps conflicted with no other task's.
     ['null-on-absent', { cpus: 1, iterations: 1 }, 252, 70],
   ] as const)('%s %o: naive %i, traces %i, dpor one execution per trace', (name, params, naive, count) => {
     const f = factoryOf(name, params);
