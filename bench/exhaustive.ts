@@ -7,7 +7,7 @@
  * atomic blocks, no symmetry), the coarser equivalence (when the search has
  * one), with atomic blocks, and with atomic blocks and symmetry.
  */
-import type { ScenarioInfo } from '../scenarios/engine.js';
+import type { ScenarioInfo } from '../scenarios/engine/engine.js';
 import type { BenchConfig } from './config.js';
 import { benchOptions, prepareEntry, timedCheck } from './engineRun.js';
 

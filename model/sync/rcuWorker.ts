@@ -1,0 +1,108 @@
+import { acq, type Op, rd, rel, step, wr } from '../core/step.js';
+import type { Actor, Kernel } from '../kernel/kernel.js';
+import type { RcuCallback, RcuFlavour } from './rcu.js';
+
+export type { WorkItem } from './workQueue.js';
+export { WorkQueue } from './workQueue.js';
+
+/**
+ * queue_rcu_work() (kernel/workqueue.c): after an RCU grace period, queue
+ * `run` as work. The RCU callback itself only touches the workqueue.
+ */
+export function queueRcuWork(k: Kernel, label: string, run: (actor: Actor) => Op<void>): void {
+  k.rcu.call(label, 'rcu', () => k.work.queue(label, run), [k.work.obj]);
+}
+
+/** True when no RCU callback or work item is queued or running. */
+export function isDeferredIdle(k: Kernel): boolean {
+  return k.rcu.queue.length === 0 && k.work.items.length === 0 && k.work.running === 0;
+}
+
+/**
+ * An rcu-worker actor body: waits for a callback whose grace period has ended and
+ * invokes it, callback by callback; returns once `isDone()` and nothing is pending.
+ * The invoking step writes what the callback declared (rcu_do_batch, kernel/rcu/tree.c).
+ */
+export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+  for (;;) {
+    // Its readiness reads the RCU state and, through isDeferredIdle, the workqueue.
+    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj), rd(k.work.obj)], {
+      kind: 'until',
+      what: 'an rcu callback whose grace period ended',
+      isReady: () => k.rcu.firstReady() >= 0 || (isDone() && isDeferredIdle(k)),
+    });
+    const i = k.rcu.firstReady();
+    if (i < 0) {
+      if (isDone() && isDeferredIdle(k)) return;
+      continue;
+    }
+    const cb: RcuCallback = k.rcu.queue[i]!;
+    yield step(`rcu callback ${cb.label}`, [
+      rel(k.rcuObj),
+      ...cb.objs.map((o) => (o === k.work.obj ? rel(o) : wr(o))),
+    ]);
+    const j = k.rcu.queue.indexOf(cb);
+    if (j >= 0) k.rcu.invoke(j);
+  }
+}
+
+/**
+ * A kworker actor body (worker_thread, kernel/workqueue.c): takes queued work in
+ * order and runs it to completion; returns once `isDone()` and nothing is pending.
+ */
+export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+  for (;;) {
+    // Its readiness reads the workqueue and, through isDeferredIdle, the RCU queue.
+    yield step(`${actor.name}: wait for work`, [acq(k.work.obj), rd(k.rcuObj)], {
+      kind: 'until',
+      what: 'queued work',
+      isReady: () => k.work.items.length > 0 || (isDone() && isDeferredIdle(k)),
+    });
+    const item = k.work.items.shift();
+    if (item === undefined) {
+      if (isDone() && isDeferredIdle(k)) return;
+      continue;
+    }
+    k.work.running++;
+    yield* item.run(actor);
+    // The item's end may let the other daemons finish: it releases what they wait on.
+    yield step(`${actor.name}: ${item.label} done`, [rel(k.work.obj), rel(k.rcuObj)]);
+    k.work.running--;
+  }
+}
+
+/**
+ * synchronize_rcu() / synchronize_rcu_tasks_trace(): starts a grace period (a
+ * step of its own, reading which read sections are open) and waits for them.
+ */
+export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = 'rcu'): Op<void> {
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) starts a grace period`, [rd(k.rcuObj)]);
+  const readers = k.rcu.snapshot(flavour);
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [wr(k.rcuObj)], { kind: 'gp', readers });
+}
+
+/**
+ * rcu_barrier() / rcu_barrier_tasks_trace(): waits until every callback of
+ * `flavour` queued before the call has run (kernel/rcu/tree.c).
+ */
+export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<void> {
+  yield step(`${actor.name}: rcu_barrier(${flavour}) notes the queued callbacks`, [rd(k.rcuObj)]);
+  const pending = k.rcu.queue.filter((cb) => cb.flavour === flavour);
+  yield step(`${actor.name}: rcu_barrier(${flavour}) waits`, [wr(k.rcuObj)], {
+    kind: 'until',
+    what: `queued ${flavour} callbacks ran`,
+    isReady: () => pending.every((cb) => !k.rcu.queue.includes(cb)),
+  });
+}
+
+/** rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. */
+export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
+  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
+  k.rcu.readLock(actor.id, trace);
+}
+
+/** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step. */
+export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
+  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
+  k.rcu.readUnlock(actor.id, trace);
+}
