@@ -267,7 +267,7 @@ export function toExecutionFactory(
       (b, i) => new ActorTask(k, b.actor, b.op, last, i, cpuObjs.get(b.actor.cpu), priv),
     );
     const execution: Execution = {
-      tasks: symmetricTasks(k, actorTasks, options.symmetry),
+      tasks: symmetricTasks(actorTasks, options.symmetry),
       describeLastStep: () => describer.describe(),
       checkStep: () => {
         for (let i = 0; i < stepGoals.length; i++) stepGoals[i]!(k);
@@ -299,9 +299,17 @@ export function lastAccessesOf(task: Task): readonly Access[] {
   return t instanceof ActorTask ? t.lastAccesses : [];
 }
 
-/** The tasks, gated by symmetry class when there are classes; gate objects are fresh ids of the setup actor. */
-function symmetricTasks(k: Kernel, tasks: Task[], classes: readonly SymmetryClass[] | undefined): Task[] {
+/**
+ * Gate object ids: those of a pseudo-actor 4095 (Kernel.allocObjId gives actor
+ * a the ids a·1,000,000 + n; no scenario has that many actors), so no model
+ * object has one. Taking them from the setup actor instead would shift the ids
+ * of what it creates later (cgroups, deprecated storages), and a stream found
+ * with the gates must replay on the world without them unchanged.
+ */
+const GATE_OBJ_BASE = 4_095_000_000;
+
+/** The tasks, gated by symmetry class when there are classes. */
+function symmetricTasks(tasks: Task[], classes: readonly SymmetryClass[] | undefined): Task[] {
   if (classes === undefined || classes.length === 0) return tasks;
-  const gates = classes.map((c) => c.map(() => k.allocObjId(k.setupActor) as number));
-  return gateSymmetricTasks(tasks, classes, (i, j) => gates[i]![j]!);
+  return gateSymmetricTasks(tasks, classes, (i, j) => GATE_OBJ_BASE + 1000 * i + j);
 }

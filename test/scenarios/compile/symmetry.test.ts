@@ -4,7 +4,7 @@
  * so, and that it keeps the verdict while exploring fewer executions.
  */
 import { describe, expect, it } from 'vitest';
-import { check } from '../../../scenarios/api/api.js';
+import { check, replay } from '../../../scenarios/api/api.js';
 import { loadScenario } from '../../../scenarios/engine/load.js';
 import { prepareRun } from '../../../scenarios/engine/prepare.js';
 import { scenario } from '../../../scenarios/format/builder.js';
@@ -31,6 +31,29 @@ const peekers = scenario('two-peekers')
     insns: ['call get map=counters cg=current', 'jnull r0 out', 'atomic_add [r0+0] 1', 'out: exit 0'],
   })
   .cpus(2, { cgroup: 'app', run: [{ program: 'peek', times: 1 }] });
+
+/** Two CPUs increment with a plain load and store: a lost update. */
+const racers = scenario('two-racers')
+  .describe('two CPUs increment with ld; add; st')
+  .kernel('7.0')
+  .expect('atomic-add')
+  .cgroup('root')
+  .cgroup('app', { parent: 'root' })
+  .map('counters', { type: 'cgrp_storage', valueSize: 8 })
+  .program('racy', {
+    type: 'tp_btf',
+    attach: 'sys_enter',
+    insns: [
+      'call get map=counters cg=current flags=F_CREATE',
+      'jnull r0 out',
+      'ld r1 [r0+0]',
+      'add r1 1',
+      'st [r0+0] r1',
+      'out: exit 0',
+    ],
+  })
+  .cpus(2, { cgroup: 'app', run: [{ program: 'racy', times: 1 }] })
+  .check('atomic-add');
 
 describe('symmetry', () => {
   it('classes: CPUs running the same programs in the same cgroup, each alone on its CPU', () => {
@@ -62,5 +85,12 @@ describe('symmetry', () => {
   it('random and pct sample every execution: no symmetry in their reports', async () => {
     const r = await check(peekers, { strategy: 'random', runs: 10 });
     expect(r.symmetry).toBeUndefined();
+  });
+
+  it('a violation found with the gates replays from its token on the world without them', async () => {
+    const r = await check(racers, { strategy: 'dpor', runs: 10_000 });
+    expect([r.violation?.invariant, r.symmetry]).toEqual(['atomic-add', ['cpu0, cpu1 interchangeable']]);
+    const again = replay(racers, r.violation!.replay);
+    expect([again.violation?.invariant, again.violation?.trace]).toEqual(['atomic-add', r.violation!.trace]);
   });
 });
