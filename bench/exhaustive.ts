@@ -2,12 +2,16 @@
  * Section 5 (issue #10): exhaustive verification that finishes. DPOR on one
  * worker, each run under a wall-clock budget: the doc-counter sizes of the
  * issue's targets, the executions doc-counter-racy needs to its lost update,
- * and every catalogue entry at its smallest parameters; then, for every run
- * that completed, its classes counted four ways: Mazurkiewicz traces (no
- * atomic blocks, no symmetry), the coarser equivalence (when the search has
- * one), with atomic blocks, and with atomic blocks and symmetry.
+ * and every catalogue entry at its smallest parameters (the engine's run, as
+ * `cgrpcheck check --strategy dpor --workers 1` makes it: split into
+ * subtrees); then, for every pass that completed, its classes counted by one
+ * unsplit DPOR search four ways: Mazurkiewicz traces (no atomic blocks, no
+ * symmetry), the coarser equivalence (when the search has one), with atomic
+ * blocks, and with atomic blocks and symmetry.
  */
 import type { ScenarioInfo } from '../scenarios/engine/engine.js';
+import { createDporStrategy } from '../scheduler/dpor.js';
+import { explore } from '../scheduler/explore.js';
 import type { BenchConfig } from './config.js';
 import { benchOptions, prepareEntry, timedCheck } from './engineRun.js';
 
@@ -77,9 +81,25 @@ async function runDpor(
   };
 }
 
-/** Classes of a complete run: its executions less those the search gave up. */
-const classesOf = (r: ExhaustiveRow): number | undefined =>
-  r.complete ? r.executions - r.abandoned : undefined;
+/**
+ * Classes one unsplit DPOR search explores (its complete executions less those
+ * it gave up), or undefined when it does not finish within `seconds`.
+ */
+function classesOfPlainDpor(
+  scenario: string,
+  params: Readonly<Record<string, number>>,
+  seconds: number,
+  variant: Variant,
+): number | undefined {
+  const run = prepareEntry(scenario, params, { isAtomicBlocks: variant.isAtomicBlocks });
+  const factory = variant.symmetry ? (run.symmetricFactory ?? run.factory) : run.factory;
+  const start = performance.now();
+  const r = explore(factory, createDporStrategy(), {
+    maxExecutions: UNBOUNDED,
+    shouldStop: () => performance.now() - start > seconds * 1000,
+  });
+  return r.complete && r.status === 'passed' ? r.executions - r.abandoned : undefined;
+}
 
 /** The issue's targets: doc-counter at three sizes, doc-counter-racy to its first violation. */
 const TARGETS: readonly [string, Readonly<Record<string, number>>][] = [
@@ -107,25 +127,17 @@ export async function measureExhaustive(
   }
   const classes: ClassRow[] = [];
   for (const r of [...targets, ...catalogue]) {
-    const withBoth = classesOf(r);
-    if (withBoth === undefined || r.verdict !== 'pass') continue;
+    if (!r.complete || r.verdict !== 'pass') continue;
     // Without a reduction the same space takes longer: twice the budget.
     const budget = 2 * r.budgetSeconds;
-    const atomic = await runDpor(cfg, r.scenario, r.params, budget, {
-      isAtomicBlocks: true,
-      symmetry: false,
-    });
-    const plain = await runDpor(cfg, r.scenario, r.params, budget, {
-      isAtomicBlocks: false,
-      symmetry: false,
-    });
+    const count = (v: Variant) => classesOfPlainDpor(r.scenario, r.params, budget, v);
     classes.push({
       scenario: r.scenario,
       params: r.params,
-      mazurkiewicz: classesOf(plain),
+      mazurkiewicz: count({ isAtomicBlocks: false, symmetry: false }),
       coarser: undefined,
-      atomicBlocks: classesOf(atomic),
-      symmetry: withBoth,
+      atomicBlocks: count({ isAtomicBlocks: true, symmetry: false }),
+      symmetry: count(FULL),
     });
   }
   return { targets, catalogue, classes };

@@ -130,6 +130,10 @@ export function targetsOf(
   const oneWorker = random.find((r) => r.workers === 1)!;
   const bound = t.rates.find((r) => r.name.endsWith('(bound)'));
   const stepRatio = oneWorker.stepsPerSecond / t.baseline.stepsPerSecond;
+  const modelPerExecution =
+    oneWorker.modelStepsPerSecond === undefined
+      ? oneWorker.steps / oneWorker.executions
+      : oneWorker.modelStepsPerSecond / oneWorker.executionsPerSecond;
   const enumerable = traces.filter((r) => r.traces !== undefined && r.dpor !== undefined);
   const dporRatios = enumerable.map((r) => r.dpor! / r.traces!);
   const splitRatios = enumerable.filter((r) => r.split !== undefined).map((r) => r.split! / r.traces!);
@@ -203,7 +207,7 @@ export function targetsOf(
   ];
   if (best.ratio < 10) {
     lines.push(
-      `  what stands in the way: one cgrpcheck execution is ${(oneWorker.steps / oneWorker.executions).toFixed(0)} steps of the kernel model (RCU, busy counter, bucket and owner locks, the BPF interpreter) with every invariant checked after every step; the baseline's is ${(t.baseline.steps / t.baseline.executions).toFixed(0)} awaits on plain JS objects. Per step cgrpcheck runs ${stepRatio.toFixed(2)}x fast-check's rate; 10x executions/s would need the model's step to cost ${((10 * t.baseline.executionsPerSecond * oneWorker.steps) / oneWorker.executions / 1e6).toFixed(1)} M steps/s per core.${bound === undefined ? '' : ` With every check switched off the walk still runs only ${fmt(bound.executionsPerSecond)} exec/s (${bound.ratio.toFixed(2)}x): the model's steps alone are out of reach of the target, so cheaper checks cannot close the gap.`}`,
+      `  what stands in the way: one cgrpcheck execution is ${modelPerExecution.toFixed(0)} steps of the kernel model (RCU, busy counter, bucket and owner locks, the BPF interpreter; ${(oneWorker.steps / oneWorker.executions).toFixed(0)} scheduling decisions, atomic blocks run the rest) with every invariant checked after every step; the baseline's is ${(t.baseline.steps / t.baseline.executions).toFixed(0)} awaits on plain JS objects. Per step cgrpcheck runs ${stepRatio.toFixed(2)}x fast-check's rate; 10x executions/s would need the model's step to cost ${((10 * t.baseline.executionsPerSecond * oneWorker.steps) / oneWorker.executions / 1e6).toFixed(1)} M steps/s per core.${bound === undefined ? '' : ` With every check switched off the walk still runs only ${fmt(bound.executionsPerSecond)} exec/s (${bound.ratio.toFixed(2)}x): the model's steps alone are out of reach of the target, so cheaper checks cannot close the gap.`}`,
     );
   }
   lines.push(
@@ -266,7 +270,7 @@ export function exhaustiveTable(x: ExhaustiveResult): string {
     table(head, exhaustiveRows(x.targets)),
     '\nEvery catalogue entry at its smallest parameters',
     table(head, exhaustiveRows(x.catalogue)),
-    '\nClasses of each completed pass (complete executions less abandoned; - = not complete within the budget)',
+    '\nClasses of each completed pass, by one unsplit DPOR search (complete executions less abandoned; - = not complete within twice the budget)',
     table(['scenario', 'params', 'Mazurkiewicz', 'coarser', 'atomic blocks', '+ symmetry'], classRows),
     '',
   ].join('\n');
