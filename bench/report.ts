@@ -1,7 +1,7 @@
 /** Plain-text tables of the bench's sections, and the issue's targets as ratios. */
 import type { BugRow } from './bugs.js';
 import type { BenchConfig } from './config.js';
-import type { ExhaustiveResult, ExhaustiveRow } from './exhaustive.js';
+import type { ClassCount, ExhaustiveResult, ExhaustiveRow } from './exhaustive.js';
 import type { MemoryRow } from './memory.js';
 import type { ThroughputResult } from './throughput.js';
 import type { TraceRow } from './traces.js';
@@ -257,13 +257,15 @@ function exhaustiveRows(rows: readonly ExhaustiveRow[]): string[][] {
 /** Section 5: DPOR runs on one worker, and the classes of each completed pass four ways. */
 export function exhaustiveTable(x: ExhaustiveResult): string {
   const head = ['scenario', 'params', 'verdict', 'complete', 'executions', 'abandoned', 's', 'symmetry'];
+  const count = (c: ClassCount | undefined): string =>
+    c === undefined ? 'n/a' : `${fmt(c.classes)} (${fmt(c.seconds, 1)} s)`;
   const classRows = x.classes.map((c) => [
     c.scenario,
     paramsText(c.params),
-    fmt(c.mazurkiewicz),
-    c.coarser === undefined ? 'n/a' : fmt(c.coarser),
-    fmt(c.atomicBlocks),
-    fmt(c.symmetry),
+    count(c.mazurkiewicz),
+    count(c.coarser),
+    count(c.atomicBlocks),
+    count(c.symmetry),
   ]);
   return [
     '\n5. Exhaustive search (DPOR, 1 worker, atomic blocks and symmetry on)',
