@@ -15,6 +15,12 @@ describe('rng and random walk', () => {
     expect(() => a.nextInt(0)).toThrow('nextInt(n) needs a positive integer, got 0');
   });
 
+  it('an execution index is a non-negative integer', () => {
+    expect(deriveSeed('s', 0)).toBe('s#0');
+    expect(() => deriveSeed('s', -1)).toThrow('execution index must be >= 0, got -1');
+    expect(() => deriveSeed('s', 1.5)).toThrow('execution index must be >= 0, got 1.5');
+  });
+
   it('finds the lost update; pinned for seed "random-1"', () => {
     const r = explore(program(lostUpdate(2, 2)), createRandomStrategy('random-1'));
     expect(r.status).toBe('violated');
