@@ -11,11 +11,7 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
-      include: [
-        'test/model/**/*.test.ts',
-        'test/properties/**/*.test.ts',
-        'test/scheduler/**/*.test.ts',
-      ],
+      include: ['test/model/**/*.test.ts', 'test/properties/**/*.test.ts', 'test/scheduler/**/*.test.ts'],
     },
   }),
 );
