@@ -31,6 +31,8 @@ export interface CheckRequest {
   readonly target: string;
   readonly run: RunOptions;
   readonly isSeedFromClock: boolean;
+  /** `--strict`: an incomplete, stopped or vacuous pass fails. */
+  readonly isStrict: boolean;
   readonly budgetMs?: number;
 }
 
@@ -72,6 +74,7 @@ export function resolveCheckRequest(args: ParsedArgs, io: CliIo): CheckRequest {
     target,
     run,
     isSeedFromClock: seedRaw === undefined,
+    isStrict: hasFlag(args, 'strict'),
     ...(budgetMs === undefined ? {} : { budgetMs }),
   };
 }

@@ -1,4 +1,5 @@
 /** What a command hands to the formats: the engine's report plus what only the cli knows. */
+import type { Judgement } from '../scenarios/engine/expectation.js';
 import type { CheckReport } from '../scenarios/engine/result.js';
 
 /** Why a run stopped before its runs were done. */
@@ -13,6 +14,8 @@ export interface Outcome {
   readonly stoppedBy?: StopReason;
   /** Human lines about the stop and how to resume (empty when it ran to the end). */
   readonly notes: readonly string[];
+  /** The report judged against the scenario's `expect`: decides the exit code. */
+  readonly judgement: Judgement;
 }
 
 /** Strategies that enumerate the space rather than sample it. */

@@ -1,6 +1,7 @@
 /** `cgrpcheck check <scenario | file.json> [options]`. */
 import { resolve } from 'node:path';
 import type { Engine, LoadedScenario } from '../../scenarios/engine/engine.js';
+import { judgeReport } from '../../scenarios/engine/expectation.js';
 import type { ParsedArgs } from '../argv.js';
 import { checkParams, resolveCheckRequest } from '../checkOptions.js';
 import { UNBOUNDED_RUNS } from '../defaults.js';
@@ -10,7 +11,7 @@ import { createProgressLine } from '../progress.js';
 import { stopNotes } from '../resume.js';
 import { createStopControl } from '../stopControl.js';
 import { UsageError } from '../usageError.js';
-import { emitOutcome, resolveOutputPlan } from './output.js';
+import { emitOutcome, refuseInputOverwrite, resolveOutputPlan } from './output.js';
 import { withElapsed } from './report.js';
 
 /** Validates everything, runs the check with progress and budget, prints the verdict. */
@@ -22,6 +23,10 @@ export async function runCheck(
 ): Promise<number> {
   const request = resolveCheckRequest(args, io);
   const plan = resolveOutputPlan(args, io);
+  const inputs = looksLikePath(request.target)
+    ? [{ path: resolve(io.cwd, request.target), what: 'the scenario file' }]
+    : [];
+  refuseInputOverwrite(io, '--out', plan.out, inputs, true);
   const scenario = loadScenario(request.target, io, engine);
   checkParams(scenario.info.name, request.run.params, scenario.info.params);
   const startMs = io.now();
@@ -42,10 +47,15 @@ export async function runCheck(
   const report = withElapsed(checked.value, io.now() - startMs);
   const stoppedBy = stop.stoppedBy();
   const notes = stopNotes(stoppedBy, report, argv, COMMAND_FLAGS.check!);
+  const judgement = judgeReport(report, {
+    isStrict: request.isStrict,
+    ...(stoppedBy ? { stoppedBy } : {}),
+  });
   const outcome = {
     report,
     isSeedFromClock: request.isSeedFromClock,
     notes,
+    judgement,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
   return emitOutcome(io, plan, outcome, true);

@@ -17,6 +17,13 @@ export function renderJson(outcome: Outcome): string {
     verdict: r.verdict,
     complete: r.complete,
     expect: r.expect,
+    expectation: {
+      met: outcome.judgement.isMet,
+      expected: outcome.judgement.expected,
+      got: outcome.judgement.got,
+      shortfalls: outcome.judgement.shortfalls,
+      warnings: outcome.judgement.warnings,
+    },
     stats: r.stats,
     unreached: r.unreached,
     shard: r.shard,

@@ -14,6 +14,7 @@ import { FINAL_VALUE } from '../../properties/finalValue.js';
 import { ALWAYS_ON, createProperty, createReachability } from '../../properties/index.js';
 import type { Property, Reachability } from '../../properties/property.js';
 import type { InputError, Loaded } from '../engine/engine.js';
+import type { OpenedObject } from '../engine/objectFiles.js';
 import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
 import {
   attachTraceActor,
@@ -105,17 +106,21 @@ function defaultAttachOf(def: ResolvedScenarioDef, ids: SetupIds): (map: string)
 }
 
 /** Compiles a scenario for one era; the returned builder makes a fresh world per execution. */
-export function compileScenario(def: ResolvedScenarioDef, era: KernelEra): Loaded<WorldBuilder> {
+export function compileScenario(
+  def: ResolvedScenarioDef,
+  era: KernelEra,
+  objects: ReadonlyMap<string, OpenedObject> = new Map(),
+): Loaded<WorldBuilder> {
   const options = modelOptionsOf(def, era);
   if ('message' in options) return { ok: false, error: options };
   const loaded = new Map<string, BpfProgram>();
-  const probe = setupKernel(def, options, () => 0, loaded);
+  const probe = setupKernel(def, options, () => 0, loaded, objects);
   if (!probe.ok) return { ok: false, error: probe.error };
   const actorError = checkActorPrograms(def, probe.ids);
   if (actorError !== undefined) return { ok: false, error: actorError };
   const checks = buildProperties(def);
   if (!checks.ok) return checks;
-  const build: WorldBuilder = (choose) => buildWorld(def, options, choose, loaded);
+  const build: WorldBuilder = (choose) => buildWorld(def, options, choose, loaded, objects);
   return { ok: true, value: build };
 }
 
@@ -124,8 +129,9 @@ function buildWorld(
   options: ModelOptions,
   choose: (n: number) => number,
   loaded: Map<string, BpfProgram>,
+  objects: ReadonlyMap<string, OpenedObject>,
 ) {
-  const setup = setupKernel(def, options, choose, loaded);
+  const setup = setupKernel(def, options, choose, loaded, objects);
   if (!setup.ok) throw new Error(`scenario ${def.name} built once but not twice: ${setup.error.message}`);
   const { k, ids } = setup;
   const checks = buildProperties(def);

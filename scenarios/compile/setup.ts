@@ -8,14 +8,16 @@ import { cgroupBpfAttach } from '../../model/cgroup/cgroupBpfAttach.js';
 import { cgroupStorageMapAlloc } from '../../model/cgroupStorage/cgroupStorage.js';
 import { cgrpStorageMapCreate } from '../../model/cgrpStorage/cgrpStorageMap.js';
 import { errnoName, type Result } from '../../model/core/errno.js';
-import type { CgroupId, Fd, MapId } from '../../model/core/ids.js';
+import type { CgroupId, Fd, MapId, ObjId } from '../../model/core/ids.js';
 import { runToCompletion } from '../../model/core/step.js';
 import { Kernel, type ModelOptions } from '../../model/kernel/kernel.js';
-import { type BpfProgram, isCgroupProgType } from '../../model/programs/bpfProgram.js';
+import { type BpfProgram, isCgroupProgType, progUsedMaps } from '../../model/programs/bpfProgram.js';
 import { parseProgram } from '../../model/programs/bpfProgramParse.js';
 import { verifyProgram } from '../../model/programs/verifier.js';
 import type { InputError } from '../engine/engine.js';
+import type { OpenedObject } from '../engine/objectFiles.js';
 import type { ResolvedMap, ResolvedProgram, ResolvedScenarioDef } from '../format/resolvedTypes.js';
+import { checkSameGlobalData, loadObjectProgram, setupObjects } from './objectSetup.js';
 import { sectionOf } from './sections.js';
 
 /** Names of the scenario resolved to model ids. */
@@ -85,7 +87,10 @@ function loadProgram(
   p: ResolvedProgram,
   maps: ReadonlyMap<string, MapId>,
   tailCalls: readonly BpfProgram[],
+  objects: { opened: ReadonlyMap<string, OpenedObject>; data: ReadonlyMap<string, Record<string, ObjId>> },
 ): BpfProgram | string {
+  if (p.object !== undefined)
+    return loadObjectProgram(k, p, objects.opened, { maps, data: objects.data, tailCalls });
   const section = sectionOf(p.type, p.attach, p.sleepable);
   const env = { maps: Object.fromEntries(maps), ...(p.tailCalls.length === 0 ? {} : { tailCalls }) };
   const parsed = parseProgram({ name: p.name, section, insns: p.insns }, env);
@@ -105,8 +110,7 @@ function loadProgram(
  * so closing the map's fd does not free it while the program is loaded.
  */
 function holdUsedMaps(k: Kernel, prog: BpfProgram): void {
-  const used = new Set<string>();
-  for (const insn of prog.insns) if ('map' in insn) used.add(insn.map);
+  const used = new Set(progUsedMaps(prog).map((m) => m.name));
   for (const name of used) k.maps.get(prog.maps[name]!)!.refcnt++;
 }
 
@@ -121,6 +125,7 @@ export function setupKernel(
   options: ModelOptions,
   choose: (n: number) => number,
   loaded?: Map<string, BpfProgram>,
+  objects: ReadonlyMap<string, OpenedObject> = new Map(),
 ): SetupResult {
   const k = new Kernel(options, choose);
   const cgroups = new Map<string, CgroupId>();
@@ -137,14 +142,17 @@ export function setupKernel(
     if (!r.ok) return fail(`${def.name}: maps.${m.name}: map create refused (${errnoName(r.errno)})`);
     maps.set(m.name, r.value);
   }
+  const data = setupObjects(k, def, objects, maps);
+  if (typeof data === 'string') return fail(data);
   const programs = new Map<string, BpfProgram>();
   const isLoaded = loaded !== undefined && loaded.size === def.programs.length;
   // Prog arrays are filled once every program is loaded, so a slot may name any program.
   const progArrays = new Map<string, BpfProgram[]>();
   for (const p of def.programs) {
     const array: BpfProgram[] = [];
-    const prog = isLoaded ? loaded.get(p.name)! : loadProgram(k, p, maps, array);
+    const prog = isLoaded ? loaded.get(p.name)! : loadProgram(k, p, maps, array, { opened: objects, data });
     if (typeof prog === 'string') return fail(`${def.name}: ${prog}`);
+    if (isLoaded) checkSameGlobalData(prog, data, p.object);
     programs.set(p.name, prog);
     holdUsedMaps(k, prog);
     progArrays.set(p.name, array);

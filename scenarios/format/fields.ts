@@ -40,6 +40,7 @@ export const FIELDS = {
   cgroup: spec(['name'], ['parent', 'v1']),
   map: spec(['name', 'type', 'valueSize'], ['spinLock', 'key']),
   program: spec(['name', 'type', 'attach', 'insns'], ['sleepable', 'tailCalls']),
+  objectProgram: spec(['name', 'object'], ['program', 'tailCalls']),
   attachment: spec(['program', 'cgroup']),
   cpuActor: spec(['kind', 'name', 'cgroup', 'run'], ['count', 'cpu']),
   userActor: spec(['kind', 'name', 'ops'], ['cpu']),

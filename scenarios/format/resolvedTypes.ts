@@ -49,6 +49,8 @@ export interface ResolvedProgram {
   readonly sleepable: boolean;
   readonly insns: readonly string[];
   readonly tailCalls: readonly string[];
+  readonly object?: string;
+  readonly program?: string;
 }
 
 export type ResolvedRunStep =

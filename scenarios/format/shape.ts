@@ -3,6 +3,7 @@
  * right type, in FIELDS order. Cross-references come after (references.ts).
  */
 import { FIELDS } from './fields.js';
+import { type ObjectProgramResolver, readObjectProgram } from './objectProgram.js';
 import { at, type FieldReader, isObj, type Obj, show } from './reader.js';
 import { compact, readActor, readFinalValue, readOp } from './shapeActors.js';
 import type {
@@ -30,6 +31,8 @@ export interface KnownIds {
   readonly bugs: readonly string[];
   /** Reachability goal ids; undefined accepts any well-formed id. */
   readonly reachability: readonly string[] | undefined;
+  /** Opens the BPF objects program entries name; undefined where there is no file (catalogue, builder). */
+  readonly objectPrograms?: ObjectProgramResolver;
 }
 
 const GOAL_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -47,7 +50,12 @@ export function readScenario(r: FieldReader, json: unknown, known: KnownIds): Sc
     options: r.opt(o, 'options', '', (v, p) => readOptions(r, v, p, known)),
     cgroups: r.opt(o, 'cgroups', '', l(readCgroup)),
     maps: r.opt(o, 'maps', '', l(readMap)),
-    programs: r.opt(o, 'programs', '', l(readProgram)),
+    programs: r.opt(
+      o,
+      'programs',
+      '',
+      l((r, v, p) => readProgram(r, v, p, known.objectPrograms)),
+    ),
     attach: r.opt(o, 'attach', '', l(readAttachment)),
     setup: r.opt(o, 'setup', '', l(readOp)),
     actors: r.req(
@@ -152,7 +160,14 @@ function readMap(r: FieldReader, v: unknown, path: string): MapDef {
   return compact({ name, type, valueSize, spinLock, key });
 }
 
-function readProgram(r: FieldReader, v: unknown, path: string): ProgramDef {
+function readProgram(
+  r: FieldReader,
+  v: unknown,
+  path: string,
+  objectPrograms: ObjectProgramResolver | undefined,
+): ProgramDef {
+  if (typeof v === 'object' && v !== null && 'object' in v)
+    return readObjectProgram(r, v, path, objectPrograms);
   const o: Obj = r.object(v, path, FIELDS.program);
   return compact({
     name: r.req(o, 'name', path, r.name),

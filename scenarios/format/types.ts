@@ -94,6 +94,10 @@ export interface ProgramDef {
   readonly insns: readonly string[];
   /** Its prog array (BPF_MAP_TYPE_PROG_ARRAY) by index: programs `tail_call n` jumps to. */
   readonly tailCalls?: readonly string[];
+  /** A compiled BPF object (path relative to the scenario file); `insns` is then empty (format/objectProgram.ts). */
+  readonly object?: string;
+  /** The object's program: a function or section name. */
+  readonly program?: string;
 }
 
 /** A cgroup program attached to a cgroup before the actors start. */

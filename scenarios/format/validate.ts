@@ -5,6 +5,7 @@
  */
 import type { Loaded } from '../engine/engine.js';
 import { parseJsonText } from './jsonText.js';
+import type { ObjectProgramResolver } from './objectProgram.js';
 import { FieldReader } from './reader.js';
 import { checkReferences } from './references.js';
 import { readScenario } from './shape.js';
@@ -21,6 +22,8 @@ export interface ValidateOptions {
   readonly hooks?: readonly string[];
   /** Goal ids `reachability` may name. @defaultValue undefined: any kebab-case id */
   readonly reachability?: readonly string[];
+  /** Opens BPF objects named by program entries (format/objectProgram.ts). @defaultValue undefined: none may be named */
+  readonly objectPrograms?: ObjectProgramResolver;
 }
 
 /** Parses and validates scenario JSON text; syntax errors are reported as `file:line:column: ...`. */
@@ -49,6 +52,7 @@ export function validateScenario(
     invariants: options.invariants ?? KNOWN_INVARIANTS,
     bugs: options.bugs ?? KNOWN_BUGS,
     reachability: options.reachability,
+    ...(options.objectPrograms === undefined ? {} : { objectPrograms: options.objectPrograms }),
   });
   if (r.error !== undefined) return { ok: false, error: r.error };
   const issue = checkReferences(def, r.paramUses, options.hooks ?? TRACE_HOOKS);
