@@ -202,10 +202,13 @@ function* execCall(f: Frame, insn: Extract<Insn, { op: 'call' }>): Op<number | u
   if (insn.helper === 'cgrp_storage_get') {
     const obj = yield* cgrpStorageGet(k, actor, map!, resolveCg(f.ctx, insn.cg), insn.init, insn.flags);
     r0 = obj === null ? 0 : { obj, slot: 0 };
+    k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, obj === null ? 'NULL' : 'pointer');
   } else if (insn.helper === 'cgrp_storage_delete') {
     r0 = yield* cgrpStorageDelete(k, actor, map!, resolveCg(f.ctx, insn.cg));
+    k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, r0);
   } else if (insn.helper === 'get_local_storage') {
     const ptr = yield* bpfGetLocalStorage(k, actor, f.prog, f.ctx.cgRunCtx, map!);
+    k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, ptr === null ? 'NULL' : 'pointer');
     if (ptr === null) return 0; // the helper's NULL dereference, already recorded: the run ends
     r0 = ptr;
   } else if (insn.helper === 'spin_lock' || insn.helper === 'spin_unlock') {

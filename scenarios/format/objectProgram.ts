@@ -6,8 +6,7 @@
  * attach point and sleepable flag come from its ELF section, as libbpf decides them.
  */
 
-import { FIELDS } from './fields.js';
-import { at, type FieldReader, type Obj } from './reader.js';
+import { at, type Issue, idx } from './paths.js';
 import type { ProgramDef, ProgramType } from './types.js';
 
 /** What a program's section decides, in the format's names. */
@@ -46,34 +45,43 @@ export function programInfoOfSection(section: string): ObjectProgramInfo | undef
   return { type, attach: rest.join('/'), sleepable };
 }
 
-/** Reads an object program entry; its type comes from the object through `resolve`. */
-export function readObjectProgram(
-  r: FieldReader,
-  v: unknown,
-  path: string,
+/** An object program entry as the schema reads it (schema.ts objectProgram). */
+export interface ObjectProgramEntry {
+  readonly name: string;
+  readonly object: string;
+  readonly program?: string;
+  readonly tailCalls?: readonly string[];
+}
+
+/**
+ * Turns every object program entry into a ProgramDef, its type, attach point and
+ * sleepable flag from the object through `resolve`; the first entry that cannot be
+ * resolved is an issue at its `object`.
+ */
+export function resolveObjectPrograms(
+  programs: readonly (ProgramDef | ObjectProgramEntry)[],
   resolve: ObjectProgramResolver | undefined,
-): ProgramDef {
-  const o: Obj = r.object(v, path, FIELDS.objectProgram);
-  const name = r.req(o, 'name', path, r.name);
-  const object = r.req(o, 'object', path, r.text);
-  const program = r.opt(o, 'program', path, r.text) ?? name;
-  const tailCalls = r.opt(o, 'tailCalls', path, r.list(r.name));
-  const info: ObjectProgramInfo | string =
-    resolve === undefined
-      ? 'BPF objects can only be named from a scenario file'
-      : typeof object === 'string' && typeof program === 'string'
-        ? resolve(object, program)
-        : 'no object';
-  if (typeof info === 'string') {
-    r.fail(at(path, 'object'), info);
-    return { name, type: 'tp_btf', attach: '', insns: [], object, program };
+): ProgramDef[] | Issue {
+  const out: ProgramDef[] = [];
+  for (const [i, p] of programs.entries()) {
+    if (!('object' in p) || p.object === undefined || 'insns' in p) {
+      out.push(p as ProgramDef);
+      continue;
+    }
+    const program = p.program ?? p.name;
+    const info =
+      resolve === undefined
+        ? 'BPF objects can only be named from a scenario file'
+        : resolve(p.object, program);
+    if (typeof info === 'string') return { path: at(idx('programs', i), 'object'), message: info };
+    out.push({
+      name: p.name,
+      ...info,
+      insns: [],
+      object: p.object,
+      program,
+      ...(p.tailCalls === undefined ? {} : { tailCalls: p.tailCalls }),
+    });
   }
-  return {
-    name,
-    ...info,
-    insns: [],
-    object,
-    program,
-    ...(tailCalls === undefined ? {} : { tailCalls }),
-  };
+  return out;
 }
