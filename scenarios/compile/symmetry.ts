@@ -1,8 +1,10 @@
 /**
  * Which CPU tasks of a scenario are interchangeable (scheduler/symmetry.ts
  * explores one representative of every renaming of them). Conservative: two
- * `cpu` actors are in one class when they run the same programs the same
- * number of times in the same cgroup, each alone on its CPU, and nothing in
+ * `cpu` actors are in one class when their definitions differ only in name
+ * and CPU (the same programs the same number of times in the same cgroup, the
+ * same `after`), neither is a member task (the cgroup's task list is kept by
+ * name) nor named anywhere else in the scenario, each is alone on its CPU, and nothing in
  * the scenario gives one CPU state the other lacks: no per-CPU map (userspace
  * may give each CPU its own value) and not the per-CPU storage pointer bug
  * (whose pointers live per CPU). Every CPU starts alike: the busy counters at
@@ -27,10 +29,14 @@ export function symmetryClassesOf(def: ResolvedScenarioDef): number[][] {
   const mains = def.actors.filter((a) => a.kind !== 'trace');
   const perCpu = new Map<number, number>();
   for (const a of mains) perCpu.set(a.cpu, (perCpu.get(a.cpu) ?? 0) + 1);
+  const text = JSON.stringify(def);
   const byKey = new Map<string, number[]>();
   mains.forEach((a, i) => {
-    if (a.kind !== 'cpu' || perCpu.get(a.cpu) !== 1) return;
-    const key = JSON.stringify([a.cgroup, a.run]);
+    if (a.kind !== 'cpu' || perCpu.get(a.cpu) !== 1 || a.task === 'member') return;
+    // Named anywhere but in its own entry (a migration, an `after`, a cgroup of
+    // that name): something may tell it apart, so it stays out of every class.
+    if (text.split(JSON.stringify(a.name)).length > 2) return;
+    const key = JSON.stringify({ ...a, name: '', cpu: 0 });
     const list = byKey.get(key);
     if (list === undefined) byKey.set(key, [i]);
     else list.push(i);
