@@ -7,7 +7,8 @@
  * name) nor named anywhere else in the scenario, each is alone on its CPU, and nothing in
  * the scenario gives one CPU state the other lacks: no per-CPU map (userspace
  * may give each CPU its own value) and not the per-CPU storage pointer bug
- * (whose pointers live per CPU). Every CPU starts alike: the busy counters at
+ * (whose pointers live per CPU), and no compiled BPF object (whose program may
+ * read its CPU's number). Every CPU starts alike: the busy counters at
  * 0, no program active; the RCU and kworker daemons run on CPUs of their own.
  */
 import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
@@ -16,6 +17,8 @@ import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
 function symmetryBreaker(def: ResolvedScenarioDef): string | undefined {
   if (def.maps.some((m) => m.type === 'percpu_cgroup_storage')) return 'a per-CPU map';
   if (def.options.bugs.includes('percpu-storage-pointer')) return 'per-CPU storage pointers';
+  // bpf_get_smp_processor_id() gives a compiled program its CPU's number.
+  if (def.programs.some((p) => p.object !== undefined)) return 'a compiled BPF object';
   return undefined;
 }
 
