@@ -24,6 +24,10 @@ export interface BenchConfig {
   readonly bugRuns: number;
   /** Seconds the exhaustive search may take per memory candidate. */
   readonly memorySeconds: number;
+  /** Seconds each DPOR run of the exhaustive section's doc-counter targets may take. */
+  readonly exhaustiveSeconds: number;
+  /** Seconds each catalogue entry's DPOR run may take in the exhaustive section. */
+  readonly catalogueSeconds: number;
   readonly seed: string;
   readonly out: string;
 }
@@ -50,6 +54,8 @@ export function readConfig(): BenchConfig {
     bugSeconds: num('BUG_SECONDS', 2),
     bugRuns: num('BUG_RUNS', 20_000),
     memorySeconds: num('MEMORY_SECONDS', 20),
+    exhaustiveSeconds: num('EXHAUSTIVE_SECONDS', 8),
+    catalogueSeconds: num('CATALOGUE_SECONDS', 1.5),
     seed: process.env.BENCH_SEED ?? 'bench',
     out: process.env.BENCH_OUT ?? 'bench/results/bench.json',
   };

@@ -1,5 +1,6 @@
 /** Running the engine from the bench: a catalogue entry, options with defaults, a wall-clock budget. */
 
+import type { WorldOptions } from '../scenarios/compile/world.js';
 import { runCheck } from '../scenarios/engine/check.js';
 import type { RunOptions, StrategyName } from '../scenarios/engine/engine.js';
 import { loadScenario } from '../scenarios/engine/load.js';
@@ -7,10 +8,14 @@ import { type PreparedRun, prepareRun } from '../scenarios/engine/prepare.js';
 import type { CheckReport } from '../scenarios/engine/result.js';
 
 /** A prepared catalogue entry; throws on a bad name or parameter (a bench bug). */
-export function prepareEntry(name: string, params: Readonly<Record<string, number>> = {}): PreparedRun {
+export function prepareEntry(
+  name: string,
+  params: Readonly<Record<string, number>> = {},
+  worldOptions: WorldOptions = {},
+): PreparedRun {
   const source = loadScenario(name);
   if (!source.ok) throw new Error(source.error.message);
-  const run = prepareRun(source.value, undefined, params);
+  const run = prepareRun(source.value, undefined, params, worldOptions);
   if (!run.ok) throw new Error(run.error.message);
   return run.value;
 }

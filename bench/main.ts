@@ -9,8 +9,17 @@ import { dirname } from 'node:path';
 import { catalogueSources } from '../scenarios/engine/load.js';
 import { measureBugs } from './bugs.js';
 import { readConfig } from './config.js';
+import { measureExhaustive } from './exhaustive.js';
 import { measureMemory } from './memory.js';
-import { bugTable, memoryTable, targetsOf, throughputTable, traceTable } from './report.js';
+import {
+  bugTable,
+  exhaustiveTable,
+  memoryTable,
+  reductionTargetsOf,
+  targetsOf,
+  throughputTable,
+  traceTable,
+} from './report.js';
 import { measureThroughput } from './throughput.js';
 import { measureTraces } from './traces.js';
 
@@ -38,8 +47,12 @@ async function main(): Promise<void> {
   log(bugTable(bugs, cfg));
   const memory = await section('memory', () => measureMemory(cfg));
   log(memoryTable(memory));
+  const exhaustive = await section('exhaustive', () => measureExhaustive(entries, cfg, log));
+  log(exhaustiveTable(exhaustive));
   const targets = targetsOf(throughput, traces, memory);
   log(targets.text);
+  const reduction = reductionTargetsOf(throughput, exhaustive);
+  log(reduction.text);
   const totalSeconds = (performance.now() - started) / 1000;
   log(`\nbench finished in ${totalSeconds.toFixed(1)} s`);
   mkdirSync(dirname(cfg.out), { recursive: true });
@@ -51,7 +64,9 @@ async function main(): Promise<void> {
     traces,
     bugs,
     memory,
+    exhaustive,
     targets: targets.values,
+    reductionTargets: reduction.values,
   };
   writeFileSync(cfg.out, `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote ${cfg.out}`);

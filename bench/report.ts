@@ -1,6 +1,7 @@
 /** Plain-text tables of the bench's sections, and the issue's targets as ratios. */
 import type { BugRow } from './bugs.js';
 import type { BenchConfig } from './config.js';
+import type { ClassCount, ExhaustiveResult, ExhaustiveRow } from './exhaustive.js';
 import type { MemoryRow } from './memory.js';
 import type { ThroughputResult } from './throughput.js';
 import type { TraceRow } from './traces.js';
@@ -27,6 +28,10 @@ export function throughputTable(t: ThroughputResult): string {
     r.steadyExecutionsPerSecond === undefined ? '-' : fmt(r.steadyExecutionsPerSecond),
     fmt(r.stepsPerSecond),
     fmt(r.executions === 0 ? 0 : r.steps / r.executions, 1),
+    r.modelStepsPerSecond === undefined ? '-' : fmt(r.modelStepsPerSecond),
+    r.modelStepsPerSecond === undefined
+      ? '-'
+      : `${fmt(r.modelStepsPerSecond / t.baseline.stepsPerSecond, 2)}x`,
     `${fmt(r.ratio, 2)}x`,
   ]);
   const head = [
@@ -37,6 +42,8 @@ export function throughputTable(t: ThroughputResult): string {
     'after 1 s',
     'steps/s',
     'steps/exec',
+    'model steps/s',
+    'vs awaits/s',
     'vs fast-check',
   ];
   return `\n1. Throughput on doc-counter\n${table(head, rows)}\n`;
@@ -123,6 +130,10 @@ export function targetsOf(
   const oneWorker = random.find((r) => r.workers === 1)!;
   const bound = t.rates.find((r) => r.name.endsWith('(bound)'));
   const stepRatio = oneWorker.stepsPerSecond / t.baseline.stepsPerSecond;
+  const modelPerExecution =
+    oneWorker.modelStepsPerSecond === undefined
+      ? oneWorker.steps / oneWorker.executions
+      : oneWorker.modelStepsPerSecond / oneWorker.executionsPerSecond;
   const enumerable = traces.filter((r) => r.traces !== undefined && r.dpor !== undefined);
   const dporRatios = enumerable.map((r) => r.dpor! / r.traces!);
   const splitRatios = enumerable.filter((r) => r.split !== undefined).map((r) => r.split! / r.traces!);
@@ -196,7 +207,7 @@ export function targetsOf(
   ];
   if (best.ratio < 10) {
     lines.push(
-      `  what stands in the way: one cgrpcheck execution is ${(oneWorker.steps / oneWorker.executions).toFixed(0)} steps of the kernel model (RCU, busy counter, bucket and owner locks, the BPF interpreter) with every invariant checked after every step; the baseline's is ${(t.baseline.steps / t.baseline.executions).toFixed(0)} awaits on plain JS objects. Per step cgrpcheck runs ${stepRatio.toFixed(2)}x fast-check's rate; 10x executions/s would need the model's step to cost ${((10 * t.baseline.executionsPerSecond * oneWorker.steps) / oneWorker.executions / 1e6).toFixed(1)} M steps/s per core.${bound === undefined ? '' : ` With every check switched off the walk still runs only ${fmt(bound.executionsPerSecond)} exec/s (${bound.ratio.toFixed(2)}x): the model's steps alone are out of reach of the target, so cheaper checks cannot close the gap.`}`,
+      `  what stands in the way: one cgrpcheck execution is ${modelPerExecution.toFixed(0)} steps of the kernel model (RCU, busy counter, bucket and owner locks, the BPF interpreter; ${(oneWorker.steps / oneWorker.executions).toFixed(0)} scheduling decisions, atomic blocks run the rest) with every invariant checked after every step; the baseline's is ${(t.baseline.steps / t.baseline.executions).toFixed(0)} awaits on plain JS objects. Per step cgrpcheck runs ${stepRatio.toFixed(2)}x fast-check's rate; 10x executions/s would need the model's step to cost ${((10 * t.baseline.executionsPerSecond * oneWorker.steps) / oneWorker.executions / 1e6).toFixed(1)} M steps/s per core.${bound === undefined ? '' : ` With every check switched off the walk still runs only ${fmt(bound.executionsPerSecond)} exec/s (${bound.ratio.toFixed(2)}x): the model's steps alone are out of reach of the target, so cheaper checks cannot close the gap.`}`,
     );
   }
   lines.push(
@@ -222,5 +233,96 @@ export function targetsOf(
   lines.push(
     `- worker speed-up (${t.rates.find((r) => r.workers > 1)?.workers ?? 1} workers): random ${speedups[0]?.toFixed(2) ?? '-'}x, pct ${speedups[1]?.toFixed(2) ?? '-'}x over whole runs; after the first second (thread start-up, JIT warm-up) random ${steadySpeedups[0]?.toFixed(2) ?? '-'}x, pct ${steadySpeedups[1]?.toFixed(2) ?? '-'}x`,
   );
+  return { text: lines.join('\n'), values };
+}
+
+const paramsText = (p: Readonly<Record<string, number>>): string =>
+  Object.entries(p)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '-';
+
+function exhaustiveRows(rows: readonly ExhaustiveRow[]): string[][] {
+  return rows.map((r) => [
+    r.scenario,
+    paramsText(r.params),
+    r.verdict,
+    r.complete ? 'yes' : r.verdict !== 'pass' ? 'stopped at it' : `no (${fmt(r.budgetSeconds, 1)} s budget)`,
+    fmt(r.executions),
+    fmt(r.abandoned),
+    fmt(r.seconds, 1),
+    r.symmetry.length === 0 ? '-' : r.symmetry.join('; '),
+  ]);
+}
+
+/** Section 5: DPOR runs on one worker, and the classes of each completed pass four ways. */
+export function exhaustiveTable(x: ExhaustiveResult): string {
+  const head = ['scenario', 'params', 'verdict', 'complete', 'executions', 'abandoned', 's', 'symmetry'];
+  const count = (c: ClassCount | undefined): string =>
+    c === undefined ? 'n/a' : `${fmt(c.classes)} (${fmt(c.seconds, 1)} s)`;
+  const classRows = x.classes.map((c) => [
+    c.scenario,
+    paramsText(c.params),
+    count(c.mazurkiewicz),
+    count(c.coarser),
+    count(c.atomicBlocks),
+    count(c.symmetry),
+  ]);
+  return [
+    '\n5. Exhaustive search (DPOR, 1 worker, atomic blocks and symmetry on)',
+    table(head, exhaustiveRows(x.targets)),
+    '\nEvery catalogue entry at its smallest parameters',
+    table(head, exhaustiveRows(x.catalogue)),
+    '\nClasses of each completed pass, by one unsplit DPOR search (complete executions less abandoned; - = not complete within twice the budget)',
+    table(['scenario', 'params', 'Mazurkiewicz', 'coarser', 'atomic blocks', '+ symmetry'], classRows),
+    '',
+  ].join('\n');
+}
+
+const TARGET_SECONDS: Readonly<Record<string, number>> = {
+  'doc-counter cpus=2,iterations=1': 5,
+  'doc-counter cpus=2,iterations=2': 60,
+  'doc-counter cpus=3,iterations=1': 60,
+};
+
+/** The targets of issue #10 this bench measures, MET or MISSED, with the figures. */
+export function reductionTargetsOf(
+  t: ThroughputResult,
+  x: ExhaustiveResult,
+): { text: string; values: Record<string, unknown> } {
+  const one = t.rates.find((r) => r.name.endsWith('random') && r.workers === 1)!;
+  const modelRatio = (one.modelStepsPerSecond ?? 0) / t.baseline.stepsPerSecond;
+  const lines = [
+    '\nTargets of issue #10',
+    `- random walk, 1 worker: model steps/s ${modelRatio.toFixed(2)}x the baseline's awaits/s (target >= 3x: ${modelRatio >= 3 ? 'MET' : 'MISSED'}); executions/s ${one.ratio.toFixed(2)}x (target >= 1x: ${one.ratio >= 1 ? 'MET' : 'MISSED'})`,
+  ];
+  const values: Record<string, unknown> = { modelStepsVsAwaits: modelRatio, executionsVsBaseline: one.ratio };
+  for (const r of x.targets) {
+    const key = `${r.scenario} ${paramsText(r.params)}`;
+    const limit = TARGET_SECONDS[key];
+    if (limit !== undefined) {
+      const isMet = r.complete && r.seconds <= limit;
+      const how = r.complete
+        ? `complete in ${r.seconds.toFixed(1)} s`
+        : `not complete within the ${r.budgetSeconds} s budget (BENCH_EXHAUSTIVE_SECONDS), ${fmt(r.executions)} executions`;
+      lines.push(`- ${key}: ${how} (target <= ${limit} s: ${isMet ? 'MET' : 'MISSED'})`);
+      values[key] = { complete: r.complete, seconds: r.seconds, executions: r.executions, isMet };
+    } else if (r.verdict !== 'pass') {
+      const isMet = r.executions <= 100;
+      lines.push(
+        `- ${key}: ${r.verdict} found at execution ${fmt(r.executions)} (target <= 100: ${isMet ? 'MET' : 'MISSED'})`,
+      );
+      values[key] = { verdict: r.verdict, executions: r.executions, isMet };
+    } else {
+      lines.push(
+        `- ${key}: no violation within the ${r.budgetSeconds} s budget (${fmt(r.executions)} executions): MISSED`,
+      );
+      values[key] = { verdict: 'pass', executions: r.executions, isMet: false };
+    }
+  }
+  const open = x.catalogue.filter((r) => r.verdict === 'pass' && !r.complete).map((r) => r.scenario);
+  lines.push(
+    `- catalogue at smallest parameters: ${x.catalogue.length - open.length} of ${x.catalogue.length} complete or stopped at their violation within ${x.catalogue[0]?.budgetSeconds ?? 0} s each; not complete: ${open.join(', ') || 'none'}`,
+  );
+  values.catalogueNotComplete = open;
   return { text: lines.join('\n'), values };
 }

@@ -25,6 +25,11 @@ export interface Rate {
   readonly ratio: number;
   /** executions/s after the first second (start-up excluded), when measured. */
   readonly steadyExecutionsPerSecond?: number;
+  /**
+   * Model steps (kernel steps, those inside atomic blocks too) per second, on
+   * one worker; `steps` counts scheduling decisions, an atomic block as one.
+   */
+  readonly modelStepsPerSecond?: number;
 }
 
 /** The section's figures. */
@@ -119,9 +124,12 @@ export async function measureThroughput(cfg: BenchConfig): Promise<ThroughputRes
   const workerCounts = cfg.workers > 1 ? [1, cfg.workers] : [1];
   for (const strategy of ['random', 'pct'] as const) {
     for (const workers of workerCounts) {
-      const run = prepareEntry('doc-counter', params);
+      // Counted on this thread only: with 1 worker every model step runs here.
+      const modelSteps = { count: 0 };
+      const run = prepareEntry('doc-counter', params, workers === 1 ? { modelSteps } : {});
       const options = benchOptions(strategy, cfg.seed, UNBOUNDED, workers, params);
       const window = async (): Promise<Rate> => {
+        modelSteps.count = 0;
         const t = await timedCheck(run, options, cfg.throughputSeconds);
         if (t.report.verdict !== 'pass') throw new Error(`doc-counter failed under ${strategy}`);
         const seconds = t.ms / 1000;
@@ -136,6 +144,7 @@ export async function measureThroughput(cfg: BenchConfig): Promise<ThroughputRes
           stepsPerSecond: t.report.stats.steps / seconds,
           ratio: executionsPerSecond / baseline.executionsPerSecond,
           ...(t.steadyPerSecond === undefined ? {} : { steadyExecutionsPerSecond: t.steadyPerSecond }),
+          ...(workers === 1 ? { modelStepsPerSecond: modelSteps.count / seconds } : {}),
         };
       };
       rates.push(await bestOf(cfg, window));

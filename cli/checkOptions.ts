@@ -68,6 +68,7 @@ export function resolveCheckRequest(args: ParsedArgs, io: CliIo): CheckRequest {
     workers,
     ...(kernelRaw === undefined ? {} : { kernel: parseKernel(kernelRaw) }),
     ...(shardRaw === undefined ? {} : { shard: parseShard(shardRaw) }),
+    ...(hasFlag(args, 'no-symmetry') ? { symmetry: false } : {}),
   };
   return {
     target,

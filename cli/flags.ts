@@ -28,6 +28,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
     value('workers'),
     value('shard'),
     boolean('strict'),
+    boolean('no-symmetry'),
     ...OUTPUT_FLAGS,
   ],
   test: [

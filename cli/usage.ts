@@ -36,6 +36,7 @@ const CHECK = `check options:
   --shard I/N           check only part I of N of the space (merge the JSON reports)
   --strict              an incomplete exhaustive run, a time-budget or Ctrl-C stop, or
                         unreached reachability goals fail the check (exit 1)
+  --no-symmetry         dpor/dfs/bounded: explore every renaming of interchangeable CPUs too
 `;
 
 const OUTPUT = `output options (check, replay, merge):

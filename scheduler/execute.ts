@@ -207,7 +207,7 @@ export function runExecution(
     state.stepCount++;
     current = pick;
     strategy.afterStep?.(pick, state);
-    observer?.onStep(pick, label, state.time, execution);
+    if (observer !== undefined) observer.onStep(pick, task.lastLabel?.() ?? label, state.time, execution);
     const v = execution.checkStep();
     if (v !== undefined) return end('violated', v);
   }

@@ -42,8 +42,15 @@ export interface Task {
    * The scheduler advances its virtual clock only when no task can run now.
    */
   readyAt(): number;
-  /** Runs the step returned by peek(). Only called when enabled and ready. */
+  /**
+   * Runs the step returned by peek(). Only called when enabled and ready. A task
+   * may go on with further steps of its own in the same call (an atomic block)
+   * when they touch only objects no other task touches: peek()'s footprint then
+   * still covers every conflict of the whole block.
+   */
   step(): void;
+  /** Optional: the label of what step() just ran, when it ran an atomic block (traces only). */
+  lastLabel?(): string;
 }
 
 /** A broken invariant, found after a step or at the end of an execution. */

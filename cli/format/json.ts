@@ -27,6 +27,7 @@ export function renderJson(outcome: Outcome): string {
     stats: r.stats,
     unreached: r.unreached,
     shard: r.shard,
+    symmetry: r.symmetry,
     strategyInfo: r.strategyInfo,
     stoppedBy: outcome.stoppedBy,
     violation: r.violation,

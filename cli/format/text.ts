@@ -36,6 +36,9 @@ function headerLines(outcome: Outcome): string[] {
   );
   const info = Object.entries(r.strategyInfo ?? {}).map(([k, v]) => `${k}=${v}`);
   if (info.length > 0) lines.push(`strategy info: ${info.join(', ')}`);
+  if (r.symmetry !== undefined && r.symmetry.length > 0) {
+    lines.push(`symmetry: ${r.symmetry.join('; ')} (one representative of each renaming explored)`);
+  }
   return lines;
 }
 

@@ -34,18 +34,15 @@ export function isElemLinked(k: Kernel, map: MapId, cg: CgroupId): boolean {
  * has none): observations record the state an operation began from.
  */
 export function* afterFirstStep<T>(op: Op<T>, atStart: () => void): Op<T> {
-  let r = op.next();
+  const r = op.next();
   if (r.done) {
     atStart();
     return r.value;
   }
   yield r.value;
   atStart();
-  for (;;) {
-    r = op.next();
-    if (r.done) return r.value;
-    yield r.value;
-  }
+  // The rest by delegation: one generator resume per step fewer than a loop here.
+  return yield* op;
 }
 
 /**

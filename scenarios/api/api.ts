@@ -44,6 +44,8 @@ export interface CheckOptions {
   /** `6.2`, `6.15` or `7.0`; defaults to the scenario's own. */
   readonly kernel?: string;
   readonly params?: Readonly<Record<string, number>>;
+  /** dpor, dfs, bounded: one representative per renaming of interchangeable CPUs. @defaultValue true */
+  readonly symmetry?: boolean;
 }
 
 /** Options of {@link assertScenario}: {@link CheckOptions} and strictness. */
@@ -61,6 +63,7 @@ const CHECK_KEYS = [
   'maxSteps',
   'kernel',
   'params',
+  'symmetry',
 ] as const;
 
 /** The seed the API uses when none is given: fixed, so tests are reproducible. */
@@ -94,6 +97,11 @@ function sourceOf(input: ScenarioInput, fn: string): ScenarioSource {
   };
 }
 
+function symmetryOf(fn: string, v: unknown): { symmetry?: boolean } {
+  const symmetry = optionalBoolean(fn, 'options.symmetry', v);
+  return symmetry === undefined ? {} : { symmetry };
+}
+
 /** Validates every option like the cli's flags (an OptionError naming the field) and fills the defaults. */
 function runOptionsOf(options: unknown, fn: string, extraKeys: readonly string[] = []): RunOptions {
   const o = checkOptionKeys(fn, options, [...CHECK_KEYS, ...extraKeys]);
@@ -108,6 +116,7 @@ function runOptionsOf(options: unknown, fn: string, extraKeys: readonly string[]
     ...(kernel === undefined ? {} : { kernel }),
     params: optionalParams(fn, 'options.params', o.params) ?? {},
     workers: 1,
+    ...symmetryOf(fn, o.symmetry),
   };
 }
 

@@ -10,8 +10,10 @@ import { objectName } from '../../model/kernel/objectName.js';
 import { isStepReady } from '../../model/kernel/ready.js';
 import { isSpinning } from '../../model/sync/locks.js';
 import type { Property, Reachability, Violation } from '../../properties/property.js';
+import { gateSymmetricTasks, type SymmetryClass, ungated } from '../../scheduler/symmetry.js';
 import type { Execution, ExecutionFactory, Task } from '../../scheduler/task.js';
 import { StepDescriber } from '../engine/describe.js';
+import { type PrivateObjects, privateObjectsOf } from './atomicBlocks.js';
 
 /** One actor and the operation it runs. */
 export interface ActorBody {
@@ -34,19 +36,31 @@ export type WorldBuilder = (choose: (n: number) => number) => World;
 interface LastStep {
   /** Its footprint only reads: it changed no shared state (footprints are honest). */
   isReadOnly: boolean;
+  /** Model steps run, when counted (WorldOptions.modelSteps). */
+  readonly modelSteps: { count: number } | undefined;
 }
 
-function isReadOnly(accesses: readonly Access[]): boolean {
+function isReadOnlyFootprint(accesses: readonly Access[]): boolean {
   for (let i = 0; i < accesses.length; i++) if (accesses[i]!.kind !== 'read') return false;
   return true;
 }
+
+/**
+ * Steps an atomic block runs after its first at most: a model loop of private
+ * steps stays visible to the step budget (`no-livelock`) instead of spinning
+ * inside one scheduler step. Ending a block early is always sound.
+ */
+const MAX_BLOCK_STEPS = 64;
 
 /** A model actor running its operation, seen by the scheduler as a Task. */
 class ActorTask implements Task {
   readonly name: string;
   private pending: Step | undefined;
-  /** The accesses of the step that ran last (for traces). */
+  /** The accesses of the step that ran last, with those of its atomic block (for traces). */
   lastAccesses: readonly Access[] = [];
+  /** The model steps the last step() ran after the first (its atomic block), for labels. */
+  private absorbed: Step[] = [];
+  private firstLabel = '';
 
   /** The pending step as the scheduler sees it: with the CPU's preemption object when the CPU is shared. */
   private seen: Step | undefined;
@@ -55,13 +69,16 @@ class ActorTask implements Task {
    * `cpuObj` is set when other actors share this actor's CPU: whoever holds a
    * spinning lock there keeps them all off it (model/kernel/ready.ts), so every step
    * reads the CPU's object and every spin lock operation writes it.
+   * `priv` is set when atomic blocks are on (see {@link ActorTask.step}).
    */
   constructor(
     private readonly kernel: Kernel,
     private readonly actor: Actor,
     private readonly op: Op<void>,
     private readonly last: LastStep,
-    private readonly cpuObj?: ObjId,
+    private readonly index: number,
+    private readonly cpuObj: ObjId | undefined,
+    private readonly priv: PrivateObjects | undefined,
   ) {
     this.name = actor.name;
     this.advance();
@@ -79,13 +96,46 @@ class ActorTask implements Task {
     return 0;
   }
 
+  /**
+   * Runs the pending step, then, as one atomic block, every following step
+   * that touches only objects private to this task and never waits. Such a
+   * step commutes with every step of every other task and is always enabled
+   * (a both-mover, Lipton 1975), so running it right after its predecessor
+   * drops no Mazurkiewicz trace, and the block's footprint, as far as any
+   * other task can tell, is the first step's.
+   */
   step(): void {
     const s = this.pending!;
     this.lastAccesses = this.seen!.accesses;
-    this.last.isReadOnly = isReadOnly(this.lastAccesses);
+    let isReadOnly = isReadOnlyFootprint(this.lastAccesses);
+    this.priv?.check(this.index, this.lastAccesses, s.label);
+    this.firstLabel = s.label;
+    this.absorbed.length = 0;
     this.kernel.runningStep = s;
     this.advance();
+    const priv = this.priv;
+    if (priv !== undefined) {
+      for (
+        let p = this.pending;
+        p !== undefined && this.absorbed.length < MAX_BLOCK_STEPS && priv.isInvisible(this.index, p);
+        p = this.pending
+      ) {
+        this.absorbed.push(p);
+        this.lastAccesses = [...this.lastAccesses, ...p.accesses];
+        if (!isReadOnlyFootprint(p.accesses)) isReadOnly = false;
+        this.kernel.runningStep = p;
+        this.advance();
+      }
+    }
+    this.last.isReadOnly = isReadOnly;
+    if (this.last.modelSteps !== undefined) this.last.modelSteps.count += 1 + this.absorbed.length;
     this.kernel.runningStep = undefined;
+  }
+
+  lastLabel(): string {
+    let label = this.firstLabel;
+    for (const p of this.absorbed) label += `; ${p.label}`;
+    return label;
   }
 
   private advance(): void {
@@ -173,8 +223,29 @@ function firstViolation(k: Kernel, props: readonly Property[], atEnd: boolean): 
   return undefined;
 }
 
+/** Options of {@link toExecutionFactory}. */
+export interface WorldOptions {
+  /**
+   * Run each step together with the following steps that touch only objects
+   * private to its task (scenarios/atomicBlocks.ts). @defaultValue true
+   */
+  readonly isAtomicBlocks?: boolean;
+  /**
+   * Classes of interchangeable tasks (indices into the world's bodies), gated
+   * to start in index order (scheduler/symmetry.ts). @defaultValue none
+   */
+  readonly symmetry?: readonly SymmetryClass[];
+  /** When set, counts every model step run, inside atomic blocks too (the bench's steps/s). @defaultValue none */
+  readonly modelSteps?: { count: number };
+}
+
 /** Wraps a world builder as the scheduler's ExecutionFactory; `log` collects reachability. */
-export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): ExecutionFactory {
+export function toExecutionFactory(
+  build: WorldBuilder,
+  log?: ReachabilityLog,
+  options: WorldOptions = {},
+): ExecutionFactory {
+  const isAtomicBlocks = options.isAtomicBlocks ?? true;
   return (choose) => {
     log?.beginExecution();
     const world = build(choose);
@@ -188,12 +259,16 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
     );
     const describer = new StepDescriber(k);
     const cpuObjs = sharedCpuObjects(k, world.bodies);
-    const last: LastStep = { isReadOnly: false };
+    const last: LastStep = { isReadOnly: false, modelSteps: options.modelSteps };
+    const priv = isAtomicBlocks ? privateObjectsOf(k, world.bodies) : undefined;
     // Facts the model appends as they happen (results, memory faults, lock-order edges).
     const factCount = (): number => k.observations.length + k.memory.faults.length + k.locks.edges.length;
     let checkedFacts = -1;
+    const actorTasks = world.bodies.map(
+      (b, i) => new ActorTask(k, b.actor, b.op, last, i, cpuObjs.get(b.actor.cpu), priv),
+    );
     const execution: Execution = {
-      tasks: world.bodies.map((b) => new ActorTask(k, b.actor, b.op, last, cpuObjs.get(b.actor.cpu))),
+      tasks: symmetricTasks(actorTasks, options.symmetry),
       describeLastStep: () => describer.describe(),
       describeObject: (obj) => {
         for (const [cpu, shared] of cpuObjs) if (shared === obj) return `cpu${cpu} (shared by its tasks)`;
@@ -225,5 +300,21 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
 
 /** The accesses of the step a task ran last; empty for tasks that are not model actors. */
 export function lastAccessesOf(task: Task): readonly Access[] {
-  return task instanceof ActorTask ? task.lastAccesses : [];
+  const t = ungated(task);
+  return t instanceof ActorTask ? t.lastAccesses : [];
+}
+
+/**
+ * Gate object ids: those of a pseudo-actor 4095 (Kernel.allocObjId gives actor
+ * a the ids a·1,000,000 + n; no scenario has that many actors), so no model
+ * object has one. Taking them from the setup actor instead would shift the ids
+ * of what it creates later (cgroups, deprecated storages), and a stream found
+ * with the gates must replay on the world without them unchanged.
+ */
+const GATE_OBJ_BASE = 4_095_000_000;
+
+/** The tasks, gated by symmetry class when there are classes. */
+function symmetricTasks(tasks: Task[], classes: readonly SymmetryClass[] | undefined): Task[] {
+  if (classes === undefined || classes.length === 0) return tasks;
+  return gateSymmetricTasks(tasks, classes, (i, j) => GATE_OBJ_BASE + 1000 * i + j);
 }

@@ -16,6 +16,7 @@ import {
 import { ledgerOf } from '../workers/workerLedger.js';
 import { createThreadExecutor, workerEntryPath } from '../workers/workerPool.js';
 import {
+  isSymmetryUsed,
   planRun,
   type RunPlan,
   UNIT_EXECUTIONS,
@@ -230,6 +231,7 @@ function reportOf(run: PreparedRun, options: RunOptions, plan: RunPlan, c: Commi
     },
     unreached: violation === undefined ? unreachedOf(c.results) : [],
     ...(shard === undefined ? {} : { shard: { ...shard, ledger: ledgerOf(plan, c, complete) } }),
+    ...(isSymmetryUsed(run, options) ? { symmetry: run.symmetry } : {}),
     strategyInfo: strategyFacts(info),
     ...(violation === undefined ? {} : { violation }),
   };

@@ -57,6 +57,12 @@ export interface RunOptions {
   readonly params: Readonly<Record<string, number>>;
   readonly workers: number;
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Exhaustive strategies (dpor, dfs, bounded) explore one representative of
+   * every renaming of interchangeable CPU tasks (scheduler/symmetry.ts).
+   * @defaultValue true
+   */
+  readonly symmetry?: boolean;
 }
 
 /** Progress and budget callbacks; the engine calls them between executions only. */

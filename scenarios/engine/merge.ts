@@ -17,6 +17,8 @@ function mismatch(reports: readonly CheckReport[]): string | undefined {
     for (const f of SAME_FIELDS)
       if (r[f] !== first[f]) return `merge: shards disagree on ${f}: '${first[f]}' vs '${r[f]}'`;
     if (JSON.stringify(r.params) !== JSON.stringify(first.params)) return 'merge: shards disagree on params';
+    if (JSON.stringify(r.symmetry) !== JSON.stringify(first.symmetry))
+      return 'merge: shards disagree on symmetry';
     if (r.shard?.count !== first.shard?.count) return 'merge: shards disagree on the shard count';
   }
   const count = first.shard?.count ?? 1;

@@ -8,7 +8,8 @@ import type { ScenarioIdentity } from '../../scheduler/replay.js';
 import { hashContent } from '../../scheduler/scheduleCodec.js';
 import type { ExecutionFactory } from '../../scheduler/task.js';
 import { compileScenario } from '../compile/index.js';
-import { ReachabilityLog, toExecutionFactory } from '../compile/world.js';
+import { describeSymmetry, symmetryClassesOf } from '../compile/symmetry.js';
+import { ReachabilityLog, toExecutionFactory, type WorldOptions } from '../compile/world.js';
 import { resolveParams } from '../format/params.js';
 import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
 import type { Loaded } from './engine.js';
@@ -20,6 +21,14 @@ export interface PreparedRun {
   readonly def: ResolvedScenarioDef;
   readonly era: KernelEra;
   readonly factory: ExecutionFactory;
+  /**
+   * The factory with each class of interchangeable CPU tasks gated to start in
+   * index order (scheduler/symmetry.ts), for the exhaustive strategies;
+   * undefined when the scenario has no such class.
+   */
+  readonly symmetricFactory: ExecutionFactory | undefined;
+  /** The classes, as the report names them (`cpu0, cpu1 interchangeable`); empty without symmetry. */
+  readonly symmetry: readonly string[];
   readonly reachability: ReachabilityLog;
   readonly identity: ScenarioIdentity;
 }
@@ -39,6 +48,7 @@ export function prepareRun(
   source: ScenarioSource,
   kernel: string | undefined,
   params: Readonly<Record<string, number>>,
+  worldOptions: WorldOptions = {},
 ): Loaded<PreparedRun> {
   const version = kernel ?? source.def.kernel;
   const era = eraOf(version, kernel === undefined ? `${source.info.name}: kernel` : '--kernel');
@@ -48,6 +58,7 @@ export function prepareRun(
   const builder = compileScenario(resolved.value, era.value, source.objects);
   if (!builder.ok) return builder;
   const reachability = new ReachabilityLog();
+  const classes = symmetryClassesOf(resolved.value);
   const identity: ScenarioIdentity = {
     scenarioId: source.id,
     scenarioHash: hashContent(source.canonical),
@@ -59,7 +70,12 @@ export function prepareRun(
       source,
       def: resolved.value,
       era: era.value,
-      factory: toExecutionFactory(builder.value, reachability),
+      factory: toExecutionFactory(builder.value, reachability, worldOptions),
+      symmetricFactory:
+        classes.length === 0
+          ? undefined
+          : toExecutionFactory(builder.value, reachability, { ...worldOptions, symmetry: classes }),
+      symmetry: describeSymmetry(resolved.value, classes),
       reachability,
       identity,
     },

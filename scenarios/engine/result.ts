@@ -67,6 +67,11 @@ export interface CheckReport {
   readonly unreached: readonly string[];
   /** Which part of the space this report covers, when sharded; the ledger lets `merge` rebuild the whole run. */
   readonly shard?: { readonly index: number; readonly count: number; readonly ledger?: ShardLedger };
+  /**
+   * Classes of interchangeable CPU tasks of which an exhaustive search explored
+   * one representative per renaming (`cpu0, cpu1 interchangeable`); absent when none was used.
+   */
+  readonly symmetry?: readonly string[];
   /** Strategy-specific facts, e.g. PCT's per-run probability bound. */
   readonly strategyInfo?: Readonly<Record<string, string | number>>;
   readonly violation?: FoundViolation;

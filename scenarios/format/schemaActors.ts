@@ -4,21 +4,9 @@
  * checked on top (references.ts, referencesTasks.ts).
  */
 import { z } from 'zod';
-import { show } from './paths.js';
 import { MAX_WORD, mapKey, userOp, words } from './schemaOps.js';
-import {
-  ACTOR_KINDS,
-  ATTACH_TYPES,
-  ERRNO_RESULTS,
-  FD_KINDS,
-  LOOKUP_FLAGS,
-  MAX_CPUS,
-  MAX_TIMES,
-  OPS,
-  TASK_STATES,
-  UPDATE_FLAGS,
-} from './vocabulary.js';
-import { distinct, list, name, num, obj, oneOf, set, tagged, text } from './zodFields.js';
+import { ACTOR_KINDS, MAX_CPUS, MAX_TIMES, TASK_STATES } from './vocabulary.js';
+import { distinct, list, name, num, obj, oneOf, tagged, text } from './zodFields.js';
 
 const after = obj(
   {

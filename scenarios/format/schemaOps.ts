@@ -6,18 +6,15 @@
 import { z } from 'zod';
 import { show } from './paths.js';
 import {
-  ACTOR_KINDS,
   ATTACH_TYPES,
   ERRNO_RESULTS,
   FD_KINDS,
   LOOKUP_FLAGS,
-  MAX_CPUS,
   MAX_TIMES,
   OPS,
-  TASK_STATES,
   UPDATE_FLAGS,
 } from './vocabulary.js';
-import { distinct, list, name, num, obj, oneOf, set, tagged, text } from './zodFields.js';
+import { distinct, list, name, num, obj, oneOf, set, tagged } from './zodFields.js';
 
 export const MAX_WORD = Number.MAX_SAFE_INTEGER;
 export const KEY_NOTE = 'A declared cgroup: the key.';

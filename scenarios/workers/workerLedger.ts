@@ -7,7 +7,7 @@
  * violating subtree).
  */
 import type { StrategyInfo } from '../../scheduler/strategy.js';
-import type { LedgerSubtree, ShardLedger } from '../engine/result.js';
+import type { ShardLedger } from '../engine/result.js';
 import type { CommittedRun } from './workerCommit.js';
 import type { RunPlan } from './workerUnits.js';
 

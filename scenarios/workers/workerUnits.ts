@@ -16,6 +16,7 @@ import { createPctStrategy } from '../../scheduler/pct.js';
 import { createRandomStrategy } from '../../scheduler/random.js';
 import type { Strategy, StrategyInfo } from '../../scheduler/strategy.js';
 import { restrictToSubtree, type Subtree, splitSearchTree } from '../../scheduler/subtrees.js';
+import type { ExecutionFactory } from '../../scheduler/task.js';
 import type { RunOptions } from '../engine/engine.js';
 import type { PreparedRun } from '../engine/prepare.js';
 import { estimateSteps } from '../engine/strategies.js';
@@ -93,6 +94,16 @@ export interface RunPlan {
 
 const isIndexedStrategy = (o: RunOptions): boolean => o.strategy === 'random' || o.strategy === 'pct';
 
+/** True when the run's search uses symmetry: an exhaustive strategy, a scenario with a class, not switched off. */
+export function isSymmetryUsed(run: PreparedRun, options: RunOptions): boolean {
+  return !isIndexedStrategy(options) && options.symmetry !== false && run.symmetricFactory !== undefined;
+}
+
+/** The factory the run's search explores (a found stream replays on `run.factory` as it is). */
+function searchFactory(run: PreparedRun, options: RunOptions): ExecutionFactory {
+  return isSymmetryUsed(run, options) ? run.symmetricFactory! : run.factory;
+}
+
 /** Executions shard `index` of `count` runs out of `runs`: indices index, index+count, … below runs. */
 export function shardExecutions(
   runs: number,
@@ -111,7 +122,7 @@ export function planRun(run: PreparedRun, options: RunOptions): RunPlan {
     const total = shardExecutions(options.runs, shard);
     return { context, subtrees: [], isIndexed: true, isBoundPruned: false, cap: total };
   }
-  const split = splitSearchTree(run.factory, {
+  const split = splitSearchTree(searchFactory(run, options), {
     isReduced: options.strategy === 'dpor',
     maxSteps: options.maxSteps,
     ...(options.strategy === 'bounded' ? { maxPreemptions: options.preemptions } : {}),
@@ -184,7 +195,7 @@ export async function runUnit(
   let violation: UnitViolation | undefined;
   while (executions < limit) {
     const first = unit.kind === 'block' ? shard.index + (unit.first + executions) * shard.count : 0;
-    const r = explore(run.factory, strategy, {
+    const r = explore(searchFactory(run, o), strategy, {
       maxSteps: o.maxSteps,
       maxExecutions: Math.min(UNIT_EXECUTIONS, limit - executions),
       shouldStop,

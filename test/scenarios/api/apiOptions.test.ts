@@ -67,7 +67,13 @@ const BAD_CHECK_OPTIONS: [string, Record<string, unknown>, string, string][] = [
     'an unknown key',
     { runz: 10 },
     'options.runz',
-    'expected one of the known options (strategy, seed, runs, depth, preemptions, maxSteps, kernel, params); this one is unknown, got 10',
+    'expected one of the known options (strategy, seed, runs, depth, preemptions, maxSteps, kernel, params, symmetry); this one is unknown, got 10',
+  ],
+  [
+    'a symmetry that is not a boolean',
+    { symmetry: 'no' },
+    'options.symmetry',
+    "expected true or false, got 'no'",
   ],
 ];
 
