@@ -53,7 +53,10 @@ describe('expectCalls on object programs', () => {
     expect([r.expect, r.violation?.invariant, r.violation?.message]).toEqual([
       'helper-result',
       'helper-result',
-      'cpu1: count insn 8 (doc_counter.bpf.o) returned NULL; the scenario expects pointer',
+      // which CPU loses the race depends on the order the search explores schedules in
+      expect.stringMatching(
+        /^cpu[01]: count insn 8 \(doc_counter\.bpf\.o\) returned NULL; the scenario expects pointer$/,
+      ),
     ]);
   });
 
