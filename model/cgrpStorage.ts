@@ -19,7 +19,7 @@ import { busyLock, busyTrylock, busyUnlock } from './localStorageLock.js';
 import type { LocalStorageMap } from './localStorageState.js';
 import { bpfLocalStorageDestroy } from './localStorageTeardown.js';
 import { bpfLocalStorageUpdate } from './localStorageUpdate.js';
-import { type Op, rd, rel, step } from './step.js';
+import { type Op, rd, rmw, step } from './step.js';
 
 /** BPF_LOCAL_STORAGE_GET_F_CREATE (include/uapi/linux/bpf.h). */
 export const BPF_LOCAL_STORAGE_GET_F_CREATE = 1;
@@ -219,7 +219,7 @@ export function* cgroupStorageDelete(
  */
 export function* bpfCgrpStorageFree(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield step(`rcu_read_lock; rcu_dereference(${c.name}->bpf_cgrp_storage)`, [rd(c.obj), rel(k.rcuObj)]);
+  yield step(`rcu_read_lock; rcu_dereference(${c.name}->bpf_cgrp_storage)`, [rd(c.obj), rmw(k.rcuObj)]);
   k.rcu.readLock(actor.id);
   k.memory.use(c.obj, `${actor.name} bpf_cgrp_storage_free`);
   const sid = c.bpfCgrpStorage;
@@ -228,7 +228,7 @@ export function* bpfCgrpStorageFree(k: Kernel, actor: Actor, cg: CgroupId): Op<v
     yield* bpfLocalStorageDestroy(k, actor, k.localStorages.storage(sid));
     if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
   }
-  yield step('rcu_read_unlock', [rel(k.rcuObj)]);
+  yield step('rcu_read_unlock', [rmw(k.rcuObj)]);
   k.rcu.readUnlock(actor.id);
   // fexit programs see the cgroup it was called for (historical bug 7 needs this).
   yield* fireHook(k, 'fexit/bpf_cgrp_storage_free', actor, { cgroup: cg });

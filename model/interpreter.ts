@@ -18,7 +18,7 @@ import { asObjId, type CgroupId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { rcuReadLock, rcuReadUnlock } from './rcuWorker.js';
-import { type Op, rd, step, wr } from './step.js';
+import { type Op, rd, rmw, step, wr } from './step.js';
 
 /** A register: a scalar (NULL is 0) or a pointer into a map value. */
 export type RegValue = number | ValuePtr;
@@ -159,7 +159,9 @@ function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
   const at = address(f, insn.mem);
   if (at === null) return abort(f, `${insn.op} through NULL`);
   const label = `${f.prog.name}#${f.pc - 1}: ${insn.op} [${at.obj}+${at.slot}]`;
-  yield step(label, [insn.op === 'ld' ? rd(at.obj) : wr(at.obj)]);
+  // atomic_add (BPF_ATOMIC | BPF_ADD without BPF_FETCH, kernel/bpf/core.c:
+  // ___bpf_prog_run) returns nothing: adds to one slot commute.
+  yield step(label, [insn.op === 'ld' ? rd(at.obj) : insn.op === 'atomic_add' ? rmw(at.obj) : wr(at.obj)]);
   const data = checkedData(f, at);
   if (insn.op === 'ld') {
     const loaded = data?.[at.slot] ?? 0;

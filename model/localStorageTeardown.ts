@@ -33,7 +33,7 @@ import {
 } from './localStorageState.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { rcuBarrier, synchronizeRcu } from './rcuWorker.js';
-import { type Op, rd, rel, step, wr } from './step.js';
+import { type Op, rd, rel, rmw, step, wr } from './step.js';
 
 /**
  * Models bpf_local_storage_destroy(): unlink and free every element of a dying
@@ -140,7 +140,7 @@ export function* bpfLocalStorageMapFree(
   yield* synchronizeRcu(k, actor);
   for (let i = 0; i < smap.buckets.length; i++) {
     const b = smap.buckets[i]!;
-    yield step(`rcu_read_lock; walk bucket ${i}`, [rel(k.rcuObj), rd(b.obj)]);
+    yield step(`rcu_read_lock; walk bucket ${i}`, [rmw(k.rcuObj), rd(b.obj)]);
     k.rcu.readLock(actor.id);
     if (k.era === 'E3' && k.options.hasUnlinkWithoutHandshakeBug) {
       yield* unlinkBucketWithoutHandshake(k, actor, b);
@@ -149,7 +149,7 @@ export function* bpfLocalStorageMapFree(
     } else {
       yield* unlinkBucketE12(k, actor, b, isBusyGuarded);
     }
-    yield step('rcu_read_unlock', [rel(k.rcuObj)]);
+    yield step('rcu_read_unlock', [rmw(k.rcuObj)]);
     k.rcu.readUnlock(actor.id);
   }
   yield* synchronizeRcu(k, actor);
@@ -170,7 +170,7 @@ function* unlinkBucketE12(k: Kernel, actor: Actor, b: Bucket, isBusyGuarded: boo
     if (isBusyGuarded) yield* busyLock(k, actor);
     yield* bpfSelemUnlinkE12(k, actor, sel, true);
     if (isBusyGuarded) yield* busyUnlock(k, actor);
-    yield step('cond_resched_rcu; hlist_first_rcu(&b->list)', [rel(k.rcuObj), rd(b.obj)]);
+    yield step('cond_resched_rcu; hlist_first_rcu(&b->list)', [rmw(k.rcuObj), rd(b.obj)]);
     k.rcu.readUnlock(actor.id);
     k.rcu.readLock(actor.id);
   }

@@ -19,7 +19,7 @@
 import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
-import { acq, type Op, rd, rel, step, wr } from './step.js';
+import { acq, type Op, rd, rel, rmw, step, wr } from './step.js';
 
 /** A queued struct work_struct: an operation a kworker runs. */
 export interface WorkItem {
@@ -137,14 +137,20 @@ export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<vo
   });
 }
 
-/** rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. */
+/**
+ * rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. It
+ * changes only this actor's nesting (the kernel's preempt count or
+ * current->rcu_read_lock_nesting, kernel/rcu/tree_plugin.h
+ * __rcu_read_lock), which grace periods read: an atomic of the RCU object, so
+ * read sections of different actors commute.
+ */
 export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
+  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rmw(k.rcuObj)]);
   k.rcu.readLock(actor.id, trace);
 }
 
-/** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step. */
+/** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step; an atomic like rcuReadLock. */
 export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
+  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rmw(k.rcuObj)]);
   k.rcu.readUnlock(actor.id, trace);
 }

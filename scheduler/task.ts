@@ -6,8 +6,13 @@
 /** Index of a task within one execution (stable across executions of one scenario). */
 export type TaskId = number & { readonly __brand: 'TaskId' };
 
-/** How a step touches an abstract object. acquire/release mark lock operations. */
-export type AccessKind = 'read' | 'write' | 'acquire' | 'release';
+/**
+ * How a step touches an abstract object. acquire/release mark lock operations.
+ * `atomic` is a read-modify-write whose result the step does not use (an
+ * atomic add, a refcount get or put): two of them on one object commute, so
+ * they are independent; with any other kind on that object they conflict.
+ */
+export type AccessKind = 'read' | 'write' | 'acquire' | 'release' | 'atomic';
 
 /**
  * One access of an abstract object. `obj` ids are chosen by the caller and must

@@ -12,7 +12,7 @@ import type { CgroupId } from '../../model/ids.js';
 import { runProg } from '../../model/interpreter.js';
 import type { Actor, Kernel } from '../../model/kernel.js';
 import { kworker, rcuWorker } from '../../model/rcuWorker.js';
-import { type Op, rel, step } from '../../model/step.js';
+import { type Op, rmw, step } from '../../model/step.js';
 import type { ResolvedCpuActor, ResolvedUserActor } from '../format/resolvedTypes.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';
@@ -66,11 +66,12 @@ export class Completion {
 
   /**
    * Wraps a main actor's body: a last `exit` step counts it finished. That
-   * step writes what the daemons wait on, since it may let them stop.
+   * step updates what the daemons wait on, since it may let them stop; the
+   * count is an atomic of both (exits commute with each other).
    */
   *track(actor: Actor, op: Op<void>): Op<void> {
     yield* op;
-    yield step(`${actor.name}: exit`, [rel(this.k.rcuObj), rel(this.k.work.obj)]);
+    yield step(`${actor.name}: exit`, [rmw(this.k.rcuObj), rmw(this.k.work.obj)]);
     this.finished++;
   }
 

@@ -1,8 +1,11 @@
 /**
  * DPOR on the model itself: on catalogue scenarios small enough to enumerate,
  * the reduced search runs exactly one complete execution per Mazurkiewicz
- * trace (counted by naive enumeration with the same dependence), and none it
- * has to abandon. The figures are those of `npm run bench`, section 2.
+ * trace (counted by naive enumeration with the same dependence). It may
+ * abandon some: the actors' exits commute (atomics of what the daemons wait
+ * on), and a reversal that moves a daemon's wait before one exit looks
+ * feasible (another exit conflicts with the wait) but is not: the wait needs
+ * every exit. The figures are those of `npm run bench`, section 2.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/load.js';
@@ -38,16 +41,23 @@ function traces(f: ExecutionFactory, strategy: Strategy) {
 
 describe('dpor on model scenarios', () => {
   it.each([
-    // scenario, params, naive interleavings, Mazurkiewicz traces
-    ['map-free-deadlock-before', {}, 20, 8],
-    ['busy-cross-task-after', {}, 1_182, 222],
-    ['null-on-absent', { cpus: 1, iterations: 1 }, 3_432, 70],
-  ] as const)('%s %o: naive %i, traces %i, dpor one execution per trace', (name, params, naive, count) => {
-    const f = factoryOf(name, params);
-    const all = traces(f, createDfsStrategy());
-    expect([all.r.complete, all.r.executions, new Set(all.seen).size]).toEqual([true, naive, count]);
-    const reduced = traces(f, createDporStrategy());
-    expect([reduced.r.complete, reduced.r.executions, reduced.r.abandoned]).toEqual([true, count, 0]);
-    expect(new Set(reduced.seen)).toEqual(new Set(all.seen));
-  });
+    // scenario, params, naive interleavings, Mazurkiewicz traces, executions dpor abandons
+    ['map-free-deadlock-before', {}, 20, 4, 0],
+    ['busy-cross-task-after', {}, 1_182, 58, 13],
+    ['null-on-absent', { cpus: 1, iterations: 1 }, 3_432, 8, 2],
+  ] as const)(
+    '%s %o: naive %i, traces %i, dpor one execution per trace (%i abandoned)',
+    (name, params, naive, count, abandoned) => {
+      const f = factoryOf(name, params);
+      const all = traces(f, createDfsStrategy());
+      expect([all.r.complete, all.r.executions, new Set(all.seen).size]).toEqual([true, naive, count]);
+      const reduced = traces(f, createDporStrategy());
+      expect([reduced.r.complete, reduced.r.executions - abandoned, reduced.r.abandoned]).toEqual([
+        true,
+        count,
+        abandoned,
+      ]);
+      expect(new Set(reduced.seen)).toEqual(new Set(all.seen));
+    },
+  );
 });

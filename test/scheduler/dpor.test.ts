@@ -9,6 +9,7 @@ import { TEST_SEED } from '../setup.js';
 import {
   acquire,
   at,
+  atomicInc,
   choice,
   incFromReg,
   independentTasks,
@@ -182,6 +183,28 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
       4,
       4,
       ['AC@5AB', 'AC@5BA', 'CA@5AB', 'CA@5BA'],
+    ],
+    [
+      // atomics commute: three atomic increments of x are one trace
+      'three atomic increments',
+      { tasks: ['A', 'B', 'C'].map((name) => ({ name, ops: [atomicInc('x')] })) },
+      6,
+      1,
+      ['ABC'],
+    ],
+    [
+      // atomics conflict with a read: the reader sees x=0, 1 or 2 (before, between, after the adds)
+      'two atomic increments and a reader',
+      {
+        tasks: [
+          { name: 'A', ops: [atomicInc('x')] },
+          { name: 'B', ops: [atomicInc('x')] },
+          { name: 'C', ops: [read('x')] },
+        ],
+      },
+      6,
+      4,
+      ['ABC', 'ACB', 'BCA', 'CAB'],
     ],
     [
       // a data choice inside A's first step: each value is a branch

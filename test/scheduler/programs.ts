@@ -35,6 +35,8 @@ export interface Op {
   /** Declared as a release (`posts`) or acquire (`takes`) of a counter, with no lock bookkeeping. */
   readonly posts?: string;
   readonly takes?: string;
+  /** Objects updated by an atomic read-modify-write whose result is unused (commute with each other). */
+  readonly atomics?: readonly string[];
 }
 
 /** `reg = x`. */
@@ -62,6 +64,16 @@ export const set = (x: string, v: number): Op => ({
   writes: [x],
   run: (s) => {
     s.vars.set(x, v);
+  },
+});
+/** `x += 1` atomically, result unused: an atomic access of x. */
+export const atomicInc = (x: string): Op => ({
+  label: `atomic_inc(${x})`,
+  reads: [],
+  writes: [],
+  atomics: [x],
+  run: (s) => {
+    s.vars.set(x, s.get(x) + 1);
   },
 });
 /** A step touching nothing shared. */
@@ -133,7 +145,7 @@ function objectIds(spec: ProgramSpec): Map<string, number> {
   for (const t of spec.tasks) {
     for (const op of t.ops) {
       const named = [op.acquires, op.releases, op.posts, op.takes].map((n) => n ?? '');
-      for (const name of [...op.reads, ...op.writes, ...named]) {
+      for (const name of [...op.reads, ...op.writes, ...(op.atomics ?? []), ...named]) {
         if (name !== '' && !ids.has(name)) ids.set(name, ids.size);
       }
     }
@@ -145,6 +157,7 @@ function stepInfo(op: Op, ids: Map<string, number>): StepInfo {
   const accesses: Access[] = [];
   for (const r of op.reads) accesses.push({ kind: 'read', obj: ids.get(r)! });
   for (const w of op.writes) accesses.push({ kind: 'write', obj: ids.get(w)! });
+  for (const u of op.atomics ?? []) accesses.push({ kind: 'atomic', obj: ids.get(u)! });
   if (op.acquires !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.acquires)! });
   if (op.releases !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.releases)! });
   if (op.takes !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.takes)! });
@@ -240,14 +253,16 @@ export function lostUpdate(count: number, rounds: number, noise = 0): ProgramSpe
 
 /**
  * Random small programs for properties: 2–3 tasks, at most 9 steps, mixing
- * reads and writes of two variables, locked sections (incl. both lock orders),
- * data choices, local steps, flag waits, a semaphore and timers.
+ * reads, writes and atomic increments of two variables, locked sections
+ * (incl. both lock orders), data choices, local steps, flag waits, a semaphore
+ * and timers.
  */
 export function smallProgram(): fc.Arbitrary<ProgramSpec> {
   const objs = fc.constantFrom('x', 'y');
   const op: fc.Arbitrary<Op[]> = fc.oneof(
     objs.map((o) => [read(o)]),
     fc.tuple(objs, fc.integer({ min: 1, max: 2 })).map(([o, v]) => [set(o, v)]),
+    objs.map((o) => [atomicInc(o)]),
     fc.tuple(fc.constantFrom('L', 'M'), objs).map(([l, o]) => [acquire(l), set(o, 3), release(l)]),
     fc.constantFrom<Op[]>(
       [acquire('L'), acquire('M'), release('M'), release('L')],
