@@ -27,6 +27,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
     { name: 'set', takesValue: true, isRepeatable: true },
     value('workers'),
     value('shard'),
+    boolean('strict'),
     ...OUTPUT_FLAGS,
   ],
   replay: OUTPUT_FLAGS,

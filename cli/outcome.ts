@@ -17,3 +17,17 @@ export interface Outcome {
 
 /** Strategies that enumerate the space rather than sample it. */
 export const EXHAUSTIVE_STRATEGIES: readonly string[] = ['dfs', 'dpor', 'bounded'];
+
+/**
+ * True for a pass of an exhaustive strategy that did not cover what it set
+ * out to: the whole space, or for `bounded` every execution within its bound.
+ * What `--strict` turns into a failure.
+ */
+export function isIncompleteExhaustive(r: CheckReport): boolean {
+  return (
+    EXHAUSTIVE_STRATEGIES.includes(r.strategy) &&
+    r.verdict === 'pass' &&
+    !r.complete &&
+    r.completeWithinPreemptions === undefined
+  );
+}

@@ -31,6 +31,8 @@ const CHECK = `check options:
   --set key=value       override a scenario parameter (repeatable)
   --workers N           worker threads (default: available parallelism)
   --shard I/N           check only part I of N of the space (merge the JSON reports)
+  --strict              an exhaustive search (dfs, dpor, bounded) that stops before
+                        covering its space fails with exit 4 instead of passing
 `;
 
 const OUTPUT = `output options (check, replay, merge):
@@ -39,7 +41,8 @@ const OUTPUT = `output options (check, replay, merge):
   a violation's replay token also goes to ${DEFAULT_TOKEN_FILE} (or FILE.token)
 `;
 
-const EXITS = `exit codes: 0 no violation, 1 violation, 2 bad input or usage, 3 internal error
+const EXITS = `exit codes: 0 no violation, 1 violation, 2 bad input or usage, 3 internal error,
+  4 (--strict) an exhaustive search passed without covering its space
 `;
 
 /** Usage for `command`, or for everything when it is undefined or unknown. */

@@ -212,6 +212,13 @@ function reportOf(run: PreparedRun, options: RunOptions, plan: RunPlan, c: Commi
         );
   const complete =
     !plan.isIndexed && !plan.isBoundPruned && c.isAllCommitted && c.results.every((r) => r.complete);
+  // bounded ran out of executions within its bound (it stops by itself there), the space goes on.
+  const isWithinBound =
+    options.strategy === 'bounded' &&
+    !complete &&
+    violation === undefined &&
+    c.isAllCommitted &&
+    c.results.every((r) => r.stoppedBy === 'exhausted');
   const shard = options.shard;
   return {
     scenario: run.source.info.name,
@@ -221,6 +228,7 @@ function reportOf(run: PreparedRun, options: RunOptions, plan: RunPlan, c: Commi
     params: run.def.params,
     verdict: violation === undefined ? 'pass' : 'violation',
     complete: complete && violation === undefined,
+    ...(isWithinBound ? { completeWithinPreemptions: options.preemptions } : {}),
     ...(run.def.expect === undefined ? {} : { expect: run.def.expect }),
     stats: {
       executions: sum((r) => r.executions),

@@ -1,15 +1,16 @@
 /** `cgrpcheck check <scenario | file.json> [options]`. */
 import { resolve } from 'node:path';
 import type { Engine, LoadedScenario } from '../../scenarios/engine.js';
-import type { ParsedArgs } from '../argv.js';
+import { hasFlag, type ParsedArgs } from '../argv.js';
 import { checkParams, resolveCheckRequest } from '../checkOptions.js';
 import { UNBOUNDED_RUNS } from '../defaults.js';
 import { COMMAND_FLAGS } from '../flags.js';
 import type { CliIo } from '../io.js';
+import { isIncompleteExhaustive } from '../outcome.js';
 import { createProgressLine } from '../progress.js';
 import { stopNotes } from '../resume.js';
 import { createStopControl } from '../stopControl.js';
-import { UsageError } from '../usageError.js';
+import { EXIT, UsageError } from '../usageError.js';
 import { emitOutcome, resolveOutputPlan } from './output.js';
 import { withElapsed } from './report.js';
 
@@ -48,7 +49,12 @@ export async function runCheck(
     notes,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
-  return emitOutcome(io, plan, outcome, true);
+  const code = emitOutcome(io, plan, outcome, true);
+  if (code !== EXIT.pass || !hasFlag(args, 'strict') || !isIncompleteExhaustive(report)) return code;
+  io.stderr(
+    `cgrpcheck: --strict: ${report.strategy} stopped after ${report.stats.executions} executions without covering the space\n`,
+  );
+  return EXIT.incomplete;
 }
 
 /** A path must exist before the engine reads it; a name must be in the catalogue. */

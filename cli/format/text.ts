@@ -52,12 +52,14 @@ function violationLines(v: FoundViolation, width: number): string[] {
 }
 
 function passLine(r: CheckReport): string {
-  const how = !EXHAUSTIVE_STRATEGIES.includes(r.strategy)
-    ? 'sampled, not exhaustive'
-    : r.complete
-      ? 'the whole space was covered'
-      : 'the space was not fully covered';
-  return `PASS: no violation in ${plural(r.stats.executions, 'execution')} (${how})`;
+  const runs = plural(r.stats.executions, 'execution');
+  if (!EXHAUSTIVE_STRATEGIES.includes(r.strategy))
+    return `PASS: no violation in ${runs} (sampled, not exhaustive)`;
+  if (r.complete) return `PASS: no violation in ${runs} (complete: the whole space was covered)`;
+  const k = r.completeWithinPreemptions;
+  if (k !== undefined)
+    return `PASS: no violation in ${runs} (complete within ${plural(k, 'preemption')}; executions with more were not explored)`;
+  return `PASS (INCOMPLETE): no violation in the ${runs} explored; the search stopped before covering the space`;
 }
 
 function vacuityLines(r: CheckReport): string[] {

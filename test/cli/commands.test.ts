@@ -89,7 +89,8 @@ describe('help and version', () => {
     expect([code, err]).toEqual([0, '']);
     expect(out).toContain('usage:\n  cgrpcheck list [--json]\n');
     expect(out).toContain(
-      'exit codes: 0 no violation, 1 violation, 2 bad input or usage, 3 internal error\n',
+      'exit codes: 0 no violation, 1 violation, 2 bad input or usage, 3 internal error,\n' +
+        '  4 (--strict) an exhaustive search passed without covering its space\n',
     );
   });
 

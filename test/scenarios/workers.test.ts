@@ -77,6 +77,16 @@ describe('workers', () => {
     expect([r.verdict, r.complete, r.stats.executions, r.stats.abandoned]).toEqual(['pass', true, 10, 2]);
   });
 
+  it('bounded: complete within k preemptions when the bound cut the space, on 1 and 2 workers', async () => {
+    const o = { ...options('bounded', 10_000, { cpus: 1, iterations: 1 }), preemptions: 0 };
+    for (const slots of [1, 2]) {
+      const r = await checkWith('doc-counter', o, slots);
+      expect([r.verdict, r.complete, r.completeWithinPreemptions]).toEqual(['pass', false, 0]);
+    }
+    const capped = await checkWith('doc-counter', { ...o, runs: 2 }, 1);
+    expect([capped.complete, capped.completeWithinPreemptions]).toEqual([false, undefined]);
+  });
+
   it.each([
     ['a pass', 'doc-counter', options('random', 256)],
     // Units queued behind the violating one (two per thread) are cancelled.
