@@ -85,6 +85,24 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
     ).toBe(0);
   });
 
+  test('an incomplete dpor pass prints the estimate of the whole search and its time at the run rate', async () => {
+    const partial = makeReport('busy-get', '1', 50, {
+      strategy: 'dpor',
+      strategyInfo: { sleepBlocked: 0, wakeupInsertions: 60, infeasible: 0, estimatedExecutions: 400 },
+    });
+    const io = createFakeIo();
+    const { out } = await cli(['check', 'busy-get', '--seed', '1', '--strategy', 'dpor'], io, {
+      ...engineReturning(partial),
+      check: async () => {
+        io.time += 2_000;
+        return { ok: true, value: partial };
+      },
+    });
+    expect(out).toContain(
+      "estimate: about 400 executions in all, from the branching seen so far (Knuth's estimator); about 16.0 s at this run's rate\n",
+    );
+  });
+
   test('a bounded pass that ran everything within its bound says so and satisfies --strict', async () => {
     const report = makeReport('busy-get', '42', 4, { strategy: 'bounded', completeWithinPreemptions: 2 });
     const { code, out } = await cli(

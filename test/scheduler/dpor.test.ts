@@ -231,6 +231,28 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
     expect(got.executions).toEqual(listed);
   });
 
+  it('estimates the search size from the branching seen so far; exact once done (lost update, 3 tasks)', () => {
+    const f = program(lostUpdate(3, 1));
+    const estimates = [1, 2, 5, 10, 20, 40, 1000].map((n) => {
+      const s = createDporStrategy();
+      const r = explore(f, s, { ...ALL, maxExecutions: n });
+      const info = s.info();
+      return [r.executions, r.complete, info.name === 'dpor' ? info.estimatedExecutions : -1];
+    });
+    const traces = countMazurkiewiczTraces(f).traces;
+    expect(traces).toBe(36);
+    // Low while races are still being found, high once the explored siblings look large, exact at the end.
+    expect(estimates).toEqual([
+      [1, false, 4],
+      [2, false, 6],
+      [5, false, 8],
+      [10, false, 26],
+      [20, false, 63],
+      [36, true, 36],
+      [36, true, 36],
+    ]);
+  });
+
   it('finds the lock-order deadlock and stops there', () => {
     const spec = table.find(([n]) => n.startsWith('lock-order'))![1];
     const r = explore(program(spec), createDporStrategy());
