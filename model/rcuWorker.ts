@@ -4,17 +4,17 @@
  * has ended (the rcu_gp / rcuc kthreads). Work that must run an operation (take
  * locks, sleep, fire hooks) goes on `k.work`, a workqueue that kworker actors
  * drain in order; queue_rcu_work() is an RCU callback that queues a work item.
- * A scenario adds one actor of each kind and passes `isDone` (every other actor
- * has finished); the workers return once that holds and nothing is pending.
+ * A scenario adds one actor of each kind; like the kernel's kthreads they loop
+ * forever, and the scheduler ends an execution once every other actor has
+ * finished and they wait idle with nothing to do (Task.isIdle, scheduler/task.ts);
+ * a daemon blocked in the middle of its work is still a deadlock.
  *
- * Footprints of the waits, for DPOR (scheduler/happensBefore.ts): a wait that
- * stays ready once ready (a grace period ended, callbacks ran, the single RCU
- * worker's queue is non-empty) writes the object its enablers write, so the
- * enabler→waiter pair is no reversible race; kworkers compete for work items,
- * so theirs is a take: an acquire of the queue, whose enablers release it.
- * Each daemon's wait also reads the other queue's object: its way out
- * (isDeferredIdle) looks at both queues, and a footprint must cover every
- * state its readiness reads.
+ * Footprints of the waits, for DPOR (scheduler/happensBefore.ts): the RCU
+ * worker's wait stays ready once ready and writes the object its enablers
+ * write, so the enabler→waiter pair is no reversible race; kworkers compete
+ * for work items, so theirs is a take: an acquire of the queue, whose
+ * enablers release it. Neither waits for the other any more, so neither reads
+ * the other's queue.
  */
 import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
@@ -31,8 +31,6 @@ export interface WorkItem {
 export class WorkQueue {
   /** invariant: queue order is queue_work() order. */
   readonly items: WorkItem[] = [];
-  /** Items a kworker has taken and not finished yet. */
-  running = 0;
 
   /** Called on every queue(); the kernel checks the running step declared the queue (see Kernel). */
   onQueue?: (label: string) => void;
@@ -55,30 +53,25 @@ export function queueRcuWork(k: Kernel, label: string, run: (actor: Actor) => Op
   k.rcu.call(label, 'rcu', () => k.work.queue(label, run), [k.work.obj]);
 }
 
-/** True when no RCU callback or work item is queued or running. */
+/** True when no RCU callback or work item is queued. */
 export function isDeferredIdle(k: Kernel): boolean {
-  return k.rcu.queue.length === 0 && k.work.items.length === 0 && k.work.running === 0;
+  return k.rcu.queue.length === 0 && k.work.items.length === 0;
 }
 
 /**
  * An rcu-worker actor body: waits for a callback whose grace period has ended and
- * invokes it, callback by callback; returns once `isDone()` and nothing is pending.
+ * invokes it, callback by callback, forever (a daemon).
  * The invoking step writes what the callback declared (rcu_do_batch, kernel/rcu/tree.c).
  */
-export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+export function* rcuWorker(k: Kernel, actor: Actor): Op<void> {
   for (;;) {
-    // Its readiness reads the RCU state and, through isDeferredIdle, the workqueue.
-    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj), rd(k.work.obj)], {
+    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj)], {
       kind: 'until',
       what: 'an rcu callback whose grace period ended',
-      isReady: () => k.rcu.firstReady() >= 0 || (isDone() && isDeferredIdle(k)),
+      isReady: () => k.rcu.firstReady() >= 0,
+      isIdle: true,
     });
-    const i = k.rcu.firstReady();
-    if (i < 0) {
-      if (isDone() && isDeferredIdle(k)) return;
-      continue;
-    }
-    const cb: RcuCallback = k.rcu.queue[i]!;
+    const cb: RcuCallback = k.rcu.queue[k.rcu.firstReady()]!;
     yield step(`rcu callback ${cb.label}`, [
       rel(k.rcuObj),
       ...cb.objs.map((o) => (o === k.work.obj ? rel(o) : wr(o))),
@@ -90,26 +83,18 @@ export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<v
 
 /**
  * A kworker actor body (worker_thread, kernel/workqueue.c): takes queued work in
- * order and runs it to completion; returns once `isDone()` and nothing is pending.
+ * order and runs it to completion, forever (a daemon).
  */
-export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+export function* kworker(k: Kernel, actor: Actor): Op<void> {
   for (;;) {
-    // Its readiness reads the workqueue and, through isDeferredIdle, the RCU queue.
-    yield step(`${actor.name}: wait for work`, [acq(k.work.obj), rd(k.rcuObj)], {
+    yield step(`${actor.name}: wait for work`, [acq(k.work.obj)], {
       kind: 'until',
       what: 'queued work',
-      isReady: () => k.work.items.length > 0 || (isDone() && isDeferredIdle(k)),
+      isReady: () => k.work.items.length > 0,
+      isIdle: true,
     });
-    const item = k.work.items.shift();
-    if (item === undefined) {
-      if (isDone() && isDeferredIdle(k)) return;
-      continue;
-    }
-    k.work.running++;
+    const item = k.work.items.shift()!;
     yield* item.run(actor);
-    // The item's end may let the other daemons finish: it releases what they wait on.
-    yield step(`${actor.name}: ${item.label} done`, [rel(k.work.obj), rel(k.rcuObj)]);
-    k.work.running--;
   }
 }
 

@@ -40,8 +40,16 @@ export type Blocker =
     }
   /** synchronize_rcu() and friends: waits until these read sections have ended. */
   | { readonly kind: 'gp'; readonly readers: ReaderSnapshot }
-  /** A condition on kernel state (a refcount reaching 0, work being queued). */
-  | { readonly kind: 'until'; readonly what: string; readonly isReady: () => boolean };
+  /**
+   * A condition on kernel state (a refcount reaching 0, work being queued).
+   * `isIdle`: a daemon's wait for work (rcuWorker, kworker): an execution may end there.
+   */
+  | {
+      readonly kind: 'until';
+      readonly what: string;
+      readonly isReady: () => boolean;
+      readonly isIdle?: true;
+    };
 
 /** One atomic step of an operation, declared before it runs. */
 export interface Step {

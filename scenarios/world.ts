@@ -78,6 +78,11 @@ class ActorTask implements Task {
     return 0;
   }
 
+  isIdle(): boolean {
+    const b = this.pending?.blocker;
+    return b?.kind === 'until' && b.isIdle === true;
+  }
+
   step(): void {
     const s = this.pending!;
     this.lastAccesses = this.seen!.accesses;

@@ -131,10 +131,10 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       );
   };
 
-  // In a deadlock, a step blocked on a held lock (or on a take another task's
-  // take emptied) races with that acquire: reversing it is the only way to
-  // reach the other order, and the blocked step never ran, so only the end of
-  // the execution sees the race. A wait that stays ready once ready and is
+  // In a deadlock, or when an execution ends with daemons waiting idle, a step
+  // blocked on a held lock (or on a take another task's take emptied) races
+  // with that acquire: reversing it is the only way to reach the other order,
+  // and the blocked step never ran, so only the end of the execution sees the race. A wait that stays ready once ready and is
   // still blocked at the end was never ready: it has no such race.
   const detectBlockedRaces = (): void => {
     for (let t = 0; t < taskCount; t++) {
@@ -278,7 +278,9 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
     },
     endExecution(outcome: ExecutionOutcome): void {
       detectRaces();
-      if (outcome.violation?.invariant === DEADLOCK_INVARIANT) detectBlockedRaces();
+      // Tasks left waiting: at a deadlock, or daemons idle at the end (scheduler/task.ts isIdle).
+      if (outcome.violation?.invariant === DEADLOCK_INVARIANT || outcome.status === 'finished')
+        detectBlockedRaces();
       ended++;
       estimate = estimateSearchSize(nodes, events.length, ended, initPending.length);
       backtrack();

@@ -38,6 +38,13 @@ export interface StepInfo {
 /** A thread of execution: a simulated CPU context, a userspace thread, a kernel worker. */
 export interface Task {
   readonly name: string;
+  /**
+   * For a server loop that never finishes by itself (an RCU callback thread, a
+   * kworker): true while its next step is its wait for more work. An execution
+   * whose tasks have all finished or wait idle ends there (no deadlock), so
+   * such a wait need not watch the other tasks end.
+   */
+  isIdle?(): boolean;
   /** The step this task will run next, or undefined once it has finished. */
   peek(): StepInfo | undefined;
   /** False while the next step waits (a lock held by another task, a grace period). */

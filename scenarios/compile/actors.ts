@@ -1,8 +1,8 @@
 /**
  * Actor bodies: what each scheduled thread of a scenario runs. CPU tasks run
  * programs in their cgroup, userspace threads issue operations, and daemons
- * (the RCU callback thread and kworkers) run deferred work until everyone
- * else has finished and nothing is pending.
+ * (the RCU callback thread and kworkers) run deferred work; an execution ends
+ * once everyone else has finished and they have nothing left to do.
  */
 import type { AttachType, BpfProgram } from '../../model/bpfProgram.js';
 import { hookOf } from '../../model/bpfProgramSection.js';
@@ -12,7 +12,7 @@ import type { CgroupId } from '../../model/ids.js';
 import { runProg } from '../../model/interpreter.js';
 import type { Actor, Kernel } from '../../model/kernel.js';
 import { kworker, rcuWorker } from '../../model/rcuWorker.js';
-import { type Op, rmw, step } from '../../model/step.js';
+import type { Op } from '../../model/step.js';
 import type { ResolvedCpuActor, ResolvedUserActor } from '../format/resolvedTypes.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';
@@ -56,32 +56,9 @@ export function* userBody(
   for (const op of def.ops) yield* runUserOp(k, actor, ids, op, defaultAttach);
 }
 
-/** Counts finished main actors so daemons know when to stop. */
-export class Completion {
-  private finished = 0;
-  constructor(
-    private readonly k: Kernel,
-    private readonly total: number,
-  ) {}
-
-  /**
-   * Wraps a main actor's body: a last `exit` step counts it finished. That
-   * step updates what the daemons wait on, since it may let them stop; the
-   * count is an atomic of both (exits commute with each other).
-   */
-  *track(actor: Actor, op: Op<void>): Op<void> {
-    yield* op;
-    yield step(`${actor.name}: exit`, [rmw(this.k.rcuObj), rmw(this.k.work.obj)]);
-    this.finished++;
-  }
-
-  /** True once every main actor has finished. */
-  isDone = (): boolean => this.finished === this.total;
-}
-
-/** The daemon bodies: the RCU callback thread and `kworkers` workqueue threads. */
-export function daemonBodies(k: Kernel, done: Completion, actors: readonly Actor[]): Op<void>[] {
-  return actors.map((a) => (a.kind === 'rcu' ? rcuWorker(k, a, done.isDone) : kworker(k, a, done.isDone)));
+/** The daemon bodies: the RCU callback thread and `kworkers` workqueue threads, looping forever. */
+export function daemonBodies(k: Kernel, actors: readonly Actor[]): Op<void>[] {
+  return actors.map((a) => (a.kind === 'rcu' ? rcuWorker(k, a) : kworker(k, a)));
 }
 
 /**

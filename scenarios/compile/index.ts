@@ -15,14 +15,7 @@ import type { Property, Reachability } from '../../properties/property.js';
 import type { InputError, Loaded } from '../engine.js';
 import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
 import type { ActorBody, WorldBuilder } from '../world.js';
-import {
-  attachTraceActor,
-  Completion,
-  cpuTaskBody,
-  daemonBodies,
-  pinTaskCgroup,
-  userBody,
-} from './actors.js';
+import { attachTraceActor, cpuTaskBody, daemonBodies, pinTaskCgroup, userBody } from './actors.js';
 import { finalValueProperty } from './finalValue.js';
 import { modelAttachType } from './sections.js';
 import { modelOptionsOf, type SetupIds, setupKernel } from './setup.js';
@@ -131,8 +124,6 @@ function buildWorld(
   if (!checks.ok) throw new Error(checks.error.message);
   const finalValue = finalValueProperty(def, ids);
   if (finalValue !== undefined) checks.value.props.push(finalValue);
-  const mains = def.actors.filter((a) => a.kind !== 'trace');
-  const done = new Completion(k, mains.length);
   const bodies: ActorBody[] = [];
   const defaultAttach = defaultAttachOf(def, ids);
   if (def.setup.length > 0) {
@@ -157,9 +148,9 @@ function buildWorld(
       pinTaskCgroup(k, ids.cgroups.get(a.cgroup)!);
       op = cpuTaskBody(k, actor, ids, a);
     } else op = userBody(k, actor, ids, a, defaultAttach);
-    bodies.push({ actor, op: done.track(actor, op) });
+    bodies.push({ actor, op });
   }
   const daemons: Actor[] = daemonsOf(def).map((d) => k.addActor(d.name, d.kind, asCpuNo(d.cpu)));
-  for (const [i, op] of daemonBodies(k, done, daemons).entries()) bodies.push({ actor: daemons[i]!, op });
+  for (const [i, op] of daemonBodies(k, daemons).entries()) bodies.push({ actor: daemons[i]!, op });
   return { kernel: k, bodies, properties: checks.value.props, reachability: checks.value.goals };
 }

@@ -11,6 +11,7 @@ import {
   at,
   atomicInc,
   choice,
+  idleTake,
   incFromReg,
   independentTasks,
   local,
@@ -114,6 +115,22 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
         tasks: [
           { name: 'A', ops: [take('s')] },
           { name: 'B', ops: [take('s'), local()] },
+          { name: 'C', ops: [post('s')] },
+        ],
+      },
+      2,
+      2,
+      ['CA', 'CBB'],
+    ],
+    [
+      // two daemons wait idle for one token: whoever loses still waits idle at
+      // the end, which is no deadlock; CBB is found from the end of CA, where
+      // B's pending take races with A's take.
+      'two idle takers, one token',
+      {
+        tasks: [
+          { name: 'A', ops: [idleTake('s')] },
+          { name: 'B', ops: [idleTake('s'), local()] },
           { name: 'C', ops: [post('s')] },
         ],
       },

@@ -37,6 +37,8 @@ export interface Op {
   readonly takes?: string;
   /** Objects updated by an atomic read-modify-write whose result is unused (commute with each other). */
   readonly atomics?: readonly string[];
+  /** A server loop's wait for work: an execution may end with the task waiting here. */
+  readonly isIdleWait?: boolean;
 }
 
 /** `reg = x`. */
@@ -121,6 +123,8 @@ export const take = (x: string): Op => ({
     s.vars.set(x, s.get(x) - 1);
   },
 });
+/** A daemon's take of semaphore `x`: like take, but an execution may end with it waiting. */
+export const idleTake = (x: string): Op => ({ ...take(x), label: `idle-take(${x})`, isIdleWait: true });
 /** Runs `op` at virtual time `t` or later. */
 export const at = (t: number, op: Op): Op => ({ ...op, at: t, label: `${op.label}@${t}` });
 
@@ -190,6 +194,9 @@ class ProgramTask implements Task {
   readyAt(): number {
     return this.ops[this.pc]?.at ?? 0;
   }
+  isIdle(): boolean {
+    return this.ops[this.pc]?.isIdleWait === true;
+  }
   step(): void {
     const op = this.ops[this.pc];
     if (op === undefined) throw new Error(`${this.name} stepped after finishing`);
@@ -255,7 +262,7 @@ export function lostUpdate(count: number, rounds: number, noise = 0): ProgramSpe
  * Random small programs for properties: 2–3 tasks, at most 9 steps, mixing
  * reads, writes and atomic increments of two variables, locked sections
  * (incl. both lock orders), data choices, local steps, flag waits, a semaphore
- * and timers.
+ * (with daemon-style idle takes) and timers.
  */
 export function smallProgram(): fc.Arbitrary<ProgramSpec> {
   const objs = fc.constantFrom('x', 'y');
@@ -271,7 +278,7 @@ export function smallProgram(): fc.Arbitrary<ProgramSpec> {
       [local()],
     ),
     objs.map((o) => [waitFor(o, 1)]),
-    fc.constantFrom<Op[]>([post('s')], [take('s')]),
+    fc.constantFrom<Op[]>([post('s')], [take('s')], [idleTake('s')]),
   );
   const timed = fc
     .tuple(op, fc.constantFrom(0, 0, 0, 5, 10))
