@@ -12,7 +12,7 @@ import { EBUSY, ENOENT, err, OK0, type Result } from './errno.js';
 import { asCgroupId, asObjId, type CgroupId, type ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
-import { queueRcuWork } from './rcuWorker.js';
+import { callRcu, queueRcuWork } from './rcuWorker.js';
 import { type Op, rd, rel, rmw, step, wr } from './step.js';
 
 /** Where a cgroup is in its life. invariant: online → offline → freed, never back. */
@@ -169,7 +169,7 @@ export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
 /** css_release_work_fn(): under cgroup_mutex, queue_rcu_work(css_free_rwork_fn). */
 function* cssReleaseWorkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), rel(k.rcuObj)]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), ...callRcu(k)]);
   // RCU_INIT_POINTER(cgrp->kn->priv, NULL): the fd path already fails on isDying.
   queueRcuWork(k, `css_free_rwork_fn(${c.name})`, (a) => cssFreeRworkFn(k, a, cg));
   yield* lockRelease(k, actor, k.cgroups.mutex);

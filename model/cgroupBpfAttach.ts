@@ -24,7 +24,8 @@ import { E2BIG, EINVAL, ENOENT, ENOMEM, EPERM, err, OK0, type Result } from './e
 import type { CgroupId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import { lockAcquire, lockRelease } from './locks.js';
-import { type Op, rel, step, wr } from './step.js';
+import { callRcu } from './rcuWorker.js';
+import { type Op, step, wr } from './step.js';
 
 /** BPF_CGROUP_MAX_PROGS. */
 export const BPF_CGROUP_MAX_PROGS = 64;
@@ -127,7 +128,7 @@ function* bpfCgroupStoragesAlloc(
     }
     const storage = bpfCgroupStorageAlloc(k, actor, map);
     if (!storage.ok) {
-      yield step('bpf_cgroup_storages_free', [rel(k.rcuObj)]);
+      yield step('bpf_cgroup_storages_free', callRcu(k));
       for (const s of fresh) bpfCgroupStorageFree(k, s, `${actor.name} bpf_cgroup_storages_free`);
       return undefined;
     }

@@ -13,7 +13,8 @@ import type { Actor, Kernel } from './kernel.js';
 import { isAllocFailing } from './localStorageLock.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { type BpfMapBase, valueSlots } from './map.js';
-import { type Op, rd, rel, wr } from './step.js';
+import { callRcu } from './rcuWorker.js';
+import { type Op, rd, wr } from './step.js';
 
 /** Map creation flags. */
 export const BPF_F_NUMA_NODE = 4;
@@ -256,7 +257,7 @@ export function* bpfCgroupStorageUnlink(k: Kernel, actor: Actor, storage: BpfCgr
     if (owner !== undefined) without(owner.storages);
   }
   // Callers free the storage right after (call_rcu): the step releases the RCU queue.
-  yield* lockRelease(k, actor, map.lock, [rel(k.rcuObj)]);
+  yield* lockRelease(k, actor, map.lock, callRcu(k));
 }
 
 /**

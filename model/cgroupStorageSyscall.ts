@@ -23,8 +23,8 @@ import { BPF_ANY, BPF_EXIST, BPF_F_LOCK } from './localStorage.js';
 import { isAllocFailing } from './localStorageLock.js';
 import { lockAcquire, lockRelease } from './locks.js';
 import { valueSlots } from './map.js';
-import { rcuReadLock, rcuReadUnlock } from './rcuWorker.js';
-import { type Op, rd, rel, step, wr } from './step.js';
+import { callRcu, rcuReadLock, rcuReadUnlock } from './rcuWorker.js';
+import { type Op, rd, step, wr } from './step.js';
 
 /** Models map_lookup_elem → cgroup_storage_lookup_elem / bpf_percpu_cgroup_storage_copy (all CPUs, concatenated). */
 export function cgroupStorageLookupElem(
@@ -165,7 +165,7 @@ function* replaceBuf(
     i === map.spinLockSlot ? 0 : (value[i] ?? 0),
   );
   k.memory.alloc(buf, 'storage_buf', `${map.name} buf`, data);
-  yield step('xchg(&storage->buf, new)', [wr(storage.obj), rel(k.rcuObj)]);
+  yield step('xchg(&storage->buf, new)', [wr(storage.obj), ...callRcu(k)]);
   k.memory.use(storage.obj, `${actor.name}: cgroup_storage_update_elem`);
   const old = storage.buf!;
   storage.buf = buf;

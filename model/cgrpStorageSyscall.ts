@@ -77,7 +77,7 @@ function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op
   // css_tryget_online: reads the dying flag, increments the count; commutes with
   // other gets and with puts (neither changes the flag), not with percpu_ref_kill.
   const accesses: Access[] = cgOfFd === undefined ? [] : [rmw(k.cgroups.get(cgOfFd).refObj)];
-  yield step('rcu_read_lock; cgroup_get_from_fd', [rmw(k.rcuObj), ...accesses]);
+  yield step('rcu_read_lock; cgroup_get_from_fd', [rmw(k.rcuOpenObj), ...accesses]);
   const r = cgroupGetFromFd(k, fd);
   if (!r.ok) return r;
   seen.cg = r.value;
@@ -124,7 +124,7 @@ function* bpfMapLookupElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const found = yield* cgroupStorageLookup(k, actor, smap, cg.value, true);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  const tail = found === null ? [rmw(k.rcuObj)] : isLocked ? [] : [rd(found), rmw(k.rcuObj)];
+  const tail = found === null ? [rmw(k.rcuCloseObj)] : isLocked ? [] : [rd(found), rmw(k.rcuCloseObj)];
   yield step('cgroup_put', putAccesses(k, cg.value, tail));
   cgroupPutNow(k, actor, cg.value);
   if (found === null) {
@@ -134,7 +134,7 @@ function* bpfMapLookupElem(
   const spinLock = k.localStorages.selem(found).spinLock;
   if (isLocked) yield* lockAcquire(k, actor, spinLock!, [rd(found)]);
   const out = copyValueOut(k, actor, smap, found);
-  if (isLocked) yield* lockRelease(k, actor, spinLock!, [rmw(k.rcuObj)]);
+  if (isLocked) yield* lockRelease(k, actor, spinLock!, [rmw(k.rcuCloseObj)]);
   k.rcu.readUnlock(actor.id);
   return ok(out);
 }
@@ -186,7 +186,7 @@ function* bpfMapUpdateElem(
   const r = yield* bpfLocalStorageUpdate(k, actor, smap, cg.value, value, flags);
   if (r.ok) seen.update.elem = r.value;
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuObj)]));
+  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuCloseObj)]));
   cgroupPutNow(k, actor, cg.value);
   k.rcu.readUnlock(actor.id);
   return r.ok ? OK0 : r;
@@ -212,7 +212,7 @@ function* bpfMapDeleteElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const ret = yield* cgroupStorageDelete(k, actor, smap, cg.value);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuObj)]));
+  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuCloseObj)]));
   cgroupPutNow(k, actor, cg.value);
   k.rcu.readUnlock(actor.id);
   return ret === 0 ? OK0 : err(-ret as Errno);

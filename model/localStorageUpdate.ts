@@ -35,7 +35,8 @@ import {
   type Selem,
 } from './localStorageState.js';
 import { lockAcquire, lockRelease } from './locks.js';
-import { type Op, rd, rel, step, wr } from './step.js';
+import { callRcu } from './rcuWorker.js';
+import { type Op, rd, step, wr } from './step.js';
 
 /** Who asks bpf_local_storage_update() for a new element, for its 'selem-create' observation. */
 export interface CreateOrigin {
@@ -138,7 +139,7 @@ function* updateFirst(
     observeCreate(k, actor, sel, null, origin);
     return ok(sel.obj);
   }
-  yield step('bpf_local_storage_alloc: uncharge', [rel(k.rcuObj)]);
+  yield step('bpf_local_storage_alloc: uncharge', callRcu(k));
   if (s !== null) bpfLocalStorageFree(k, actor, s, true);
   bpfSelemFree(k, actor, sel, true);
   return r;
@@ -212,14 +213,14 @@ function* updateLocked(
 ): Op<Result<ObjId>> {
   const sel = bpfSelemAlloc(k, actor, smap, cg, value);
   if (sel === null) return err(ENOMEM);
-  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), rel(k.rcuObj)]);
+  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), ...callRcu(k)]);
   if (!r.ok) {
     bpfSelemFree(k, actor, sel, true);
     return r;
   }
   const freeList: Selem[] = [];
   const res = yield* updateUnderLock(k, actor, smap, s, sel, value, mapFlags, freeList, origin);
-  yield* storageUnlock(k, actor, s.lock, [rel(k.rcuObj)]);
+  yield* storageUnlock(k, actor, s.lock, callRcu(k));
   bpfSelemFreeList(k, actor, freeList, false);
   if (!res.ok || res.value !== sel.obj) bpfSelemFree(k, actor, sel, true);
   return res;

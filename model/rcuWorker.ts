@@ -19,7 +19,7 @@
 import type { ObjId } from './ids.js';
 import type { Actor, Kernel } from './kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
-import { acq, type Op, rd, rel, rmw, step, wr } from './step.js';
+import { type Access, acq, type Op, rd, rel, rmw, step, wr } from './step.js';
 
 /** A queued struct work_struct: an operation a kworker runs. */
 export interface WorkItem {
@@ -46,6 +46,15 @@ export class WorkQueue {
 }
 
 /**
+ * The footprint of a step that calls call_rcu() (or kfree_rcu): it queues on
+ * the callback queue (a release of it, which the RCU worker's wait takes) and
+ * snapshots the open read sections (reads both reader objects).
+ */
+export function callRcu(k: Kernel): Access[] {
+  return [rel(k.rcuObj), rd(k.rcuOpenObj), rd(k.rcuCloseObj)];
+}
+
+/**
  * queue_rcu_work() (kernel/workqueue.c): after an RCU grace period, queue
  * `run` as work. The RCU callback itself only touches the workqueue.
  */
@@ -65,7 +74,8 @@ export function isDeferredIdle(k: Kernel): boolean {
  */
 export function* rcuWorker(k: Kernel, actor: Actor): Op<void> {
   for (;;) {
-    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj)], {
+    // Ready once a queued callback's grace period ended: only section ends enable it.
+    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj), rd(k.rcuCloseObj)], {
       kind: 'until',
       what: 'an rcu callback whose grace period ended',
       isReady: () => k.rcu.firstReady() >= 0,
@@ -103,9 +113,15 @@ export function* kworker(k: Kernel, actor: Actor): Op<void> {
  * step of its own, reading which read sections are open) and waits for them.
  */
 export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = 'rcu'): Op<void> {
-  yield step(`${actor.name}: synchronize_rcu(${flavour}) starts a grace period`, [rd(k.rcuObj)]);
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) starts a grace period`, [
+    rd(k.rcuOpenObj),
+    rd(k.rcuCloseObj),
+  ]);
   const readers = k.rcu.snapshot(flavour);
-  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [wr(k.rcuObj)], { kind: 'gp', readers });
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [rd(k.rcuCloseObj)], {
+    kind: 'gp',
+    readers,
+  });
 }
 
 /**
@@ -127,15 +143,16 @@ export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<vo
  * changes only this actor's nesting (the kernel's preempt count or
  * current->rcu_read_lock_nesting, kernel/rcu/tree_plugin.h
  * __rcu_read_lock), which grace periods read: an atomic of the RCU object, so
- * read sections of different actors commute.
+ * read sections of different actors commute. Opening one delays no grace
+ * period already started, so it touches an object of its own (Kernel.rcuOpenObj).
  */
 export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rmw(k.rcuObj)]);
+  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rmw(k.rcuOpenObj)]);
   k.rcu.readLock(actor.id, trace);
 }
 
 /** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step; an atomic like rcuReadLock. */
 export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rmw(k.rcuObj)]);
+  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rmw(k.rcuCloseObj)]);
   k.rcu.readUnlock(actor.id, trace);
 }
