@@ -5,8 +5,8 @@
  * strategy. DPOR and preemption bounding ignore the seed, so they run once.
  */
 
-import type { ScenarioInfo, StrategyName } from '../scenarios/engine.js';
-import { createStrategy } from '../scenarios/strategies.js';
+import type { ScenarioInfo, StrategyName } from '../scenarios/engine/engine.js';
+import { createStrategy } from '../scenarios/engine/strategies.js';
 import { explore } from '../scheduler/explore.js';
 import type { BenchConfig } from './config.js';
 import { benchOptions, prepareEntry } from './engineRun.js';

@@ -1,10 +1,10 @@
 /** Running the engine from the bench: a catalogue entry, options with defaults, a wall-clock budget. */
 
-import { runCheck } from '../scenarios/check.js';
-import type { RunOptions, StrategyName } from '../scenarios/engine.js';
-import { loadScenario } from '../scenarios/load.js';
-import { type PreparedRun, prepareRun } from '../scenarios/prepare.js';
-import type { CheckReport } from '../scenarios/result.js';
+import { runCheck } from '../scenarios/engine/check.js';
+import type { RunOptions, StrategyName } from '../scenarios/engine/engine.js';
+import { loadScenario } from '../scenarios/engine/load.js';
+import { type PreparedRun, prepareRun } from '../scenarios/engine/prepare.js';
+import type { CheckReport } from '../scenarios/engine/result.js';
 
 /** A prepared catalogue entry; throws on a bad name or parameter (a bench bug). */
 export function prepareEntry(name: string, params: Readonly<Record<string, number>> = {}): PreparedRun {

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { catalogueSources } from '../scenarios/load.js';
+import { catalogueSources } from '../scenarios/engine/load.js';
 import { measureBugs } from './bugs.js';
 import { readConfig } from './config.js';
 import { measureMemory } from './memory.js';

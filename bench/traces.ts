@@ -5,7 +5,7 @@
  * scenario small enough to enumerate at its smallest parameters.
  */
 
-import type { ScenarioInfo } from '../scenarios/engine.js';
+import type { ScenarioInfo } from '../scenarios/engine/engine.js';
 import { createDfsStrategy } from '../scheduler/dfs.js';
 import { createDporStrategy } from '../scheduler/dpor.js';
 import { explore } from '../scheduler/explore.js';

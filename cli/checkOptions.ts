@@ -2,7 +2,7 @@
  * Turns the flags of `cgrpcheck check` into the engine's RunOptions, every
  * default resolved, plus what only the cli uses (the time budget).
  */
-import type { ParamInfo, RunOptions, StrategyName } from '../scenarios/engine.js';
+import type { ParamInfo, RunOptions, StrategyName } from '../scenarios/engine/engine.js';
 import { flagValue, type ParsedArgs } from './argv.js';
 import {
   DEFAULT_DEPTH,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Engine } from '../scenarios/engine.js';
+import type { Engine } from '../scenarios/engine/engine.js';
 import { createEngine } from '../scenarios/index.js';
 import { createNodeIo } from './nodeIo.js';
 import { runCli } from './runCli.js';

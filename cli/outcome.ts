@@ -1,5 +1,5 @@
 /** What a command hands to the formats: the engine's report plus what only the cli knows. */
-import type { CheckReport } from '../scenarios/result.js';
+import type { CheckReport } from '../scenarios/engine/result.js';
 
 /** Why a run stopped before its runs were done. */
 export type StopReason = 'time-budget' | 'interrupt';

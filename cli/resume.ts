@@ -4,7 +4,7 @@
  * seed explores more; the exhaustive strategies keep no position, so a rerun
  * starts over and the way forward is to split the space into shards.
  */
-import type { CheckReport } from '../scenarios/result.js';
+import type { CheckReport } from '../scenarios/engine/result.js';
 import type { FlagSpec } from './argv.js';
 import { withoutFlags } from './flags.js';
 import { EXHAUSTIVE_STRATEGIES, type StopReason } from './outcome.js';

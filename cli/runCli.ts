@@ -3,7 +3,7 @@
  * every effect through `io`. Bad input is one line on stderr and exit 2;
  * anything thrown from below is a checker bug: its stack, and exit 3.
  */
-import type { Engine } from '../scenarios/engine.js';
+import type { Engine } from '../scenarios/engine/engine.js';
 import { hasFlag, parseArgs } from './argv.js';
 import { runCheck } from './commands/check.js';
 import { runList } from './commands/list.js';

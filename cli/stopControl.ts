@@ -2,7 +2,7 @@
  * When a run must stop: the time budget and Ctrl-C, seen by the engine
  * through RunHooks.shouldStop() between executions. A second Ctrl-C exits at once.
  */
-import type { RunHooks } from '../scenarios/engine.js';
+import type { RunHooks } from '../scenarios/engine/engine.js';
 import type { CliIo } from './io.js';
 import type { StopReason } from './outcome.js';
 import type { ProgressLine } from './progress.js';

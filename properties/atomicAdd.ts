@@ -6,8 +6,8 @@
  * plus the increments that ran on it since. A userspace update that replaces an
  * element makes a new object with its own count.
  */
-import type { ActorId, ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
+import type { ActorId, ObjId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { actorName, objName, plural } from './names.js';
 import { type Property, type Violation, violation } from './property.js';
 import { type SlotLedger, syncLedgerAtEnd, syncLedgerAtStep } from './stepLedger.js';

@@ -3,7 +3,7 @@
  * never negative, stays 0 in E3 (which has none), and is 0 on every CPU once all
  * actors finished: every bpf_cgrp_storage_lock/trylock is paired with an unlock.
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { type Property, type Violation, violation } from './property.js';
 
 export const BUSY_COUNTER = 'busy-counter';

@@ -3,7 +3,7 @@
  * owner storage's cache is NULL or an element on that storage's list. E3 destroy
  * unlinks without clearing the cache of a dying owner, which nobody can reach.
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { cgroupName, mapName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';
 import { isE3Destroying, isFreed, isHeld } from './storageState.js';

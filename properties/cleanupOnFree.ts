@@ -5,9 +5,9 @@
  * unlinked from their maps and its cgroup_bpf. Elements an E3 nofail teardown
  * left half-unlinked for the other side to finish are exempt.
  */
-import { isCgroupStorageMap } from '../model/cgroupStorage.js';
-import type { CgroupId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
+import { isCgroupStorageMap } from '../model/cgroupStorage/cgroupStorage.js';
+import type { CgroupId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { pendingFrees } from './evidence.js';
 import { cgroupName, mapName, plural } from './names.js';
 import { LogCursor } from './observationCursor.js';

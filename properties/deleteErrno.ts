@@ -4,8 +4,8 @@
  * (-EDEADLK, -ETIMEDOUT). BPF_MAP_DELETE_ELEM on the NEW map returns 0, -ENOENT,
  * fd errors (-EBADF) or, in E3, a lock error.
  */
-import { EBADF, EBUSY, EDEADLK, EINVAL, ENOENT, ETIMEDOUT, errnoName } from '../model/errno.js';
-import type { Kernel } from '../model/kernel.js';
+import { EBADF, EBUSY, EDEADLK, EINVAL, ENOENT, ETIMEDOUT, errnoName } from '../model/core/errno.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { DELETE } from './evidence.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';

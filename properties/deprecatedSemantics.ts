@@ -15,12 +15,12 @@ import {
   cgroupStorageKeyCmp,
   cgroupStorageType,
   isCgroupStorageMap,
-} from '../model/cgroupStorage.js';
-import { EINVAL, ENOENT, ENOMEM, errnoName } from '../model/errno.js';
-import type { MapId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import { BPF_ANY, BPF_EXIST, BPF_F_LOCK } from '../model/localStorage.js';
-import type { Observation } from '../model/observation.js';
+} from '../model/cgroupStorage/cgroupStorage.js';
+import { EINVAL, ENOENT, ENOMEM, errnoName } from '../model/core/errno.js';
+import type { MapId } from '../model/core/ids.js';
+import type { Observation } from '../model/core/observation.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import { BPF_ANY, BPF_EXIST, BPF_F_LOCK } from '../model/localStorage/localStorage.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

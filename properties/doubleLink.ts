@@ -6,8 +6,8 @@
  * separately locked sections, so the reverse direction is checked at the end,
  * when no unlink is in flight. E3 nofail teardown may leave elements half-linked.
  */
-import type { Kernel } from '../model/kernel.js';
-import type { LocalStorageMap, Selem } from '../model/localStorageState.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import type { LocalStorageMap, Selem } from '../model/localStorage/localStorageState.js';
 import { cgroupName, mapName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';
 import { isHeld, isNofailHalfUnlinked, isPublished } from './storageState.js';

@@ -6,8 +6,8 @@
  * once owner_refcnt is 0. A double free of an element in E3 names both paths;
  * at the end an element both sides gave up on (UNLINKED, never TOFREE) is a leak.
  */
-import type { Kernel } from '../model/kernel.js';
-import { SELEM_TOFREE, SELEM_UNLINKED } from '../model/localStorageState.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import { SELEM_TOFREE, SELEM_UNLINKED } from '../model/localStorage/localStorageState.js';
 import { pendingFrees } from './evidence.js';
 import { cgroupName, objName } from './names.js';
 import { LogCursor } from './observationCursor.js';

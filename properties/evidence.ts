@@ -4,9 +4,9 @@
  * legitimately meet one that another operation created meanwhile, and vice versa.
  */
 
-import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
-import type { CgroupId, MapId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
+import type { CgroupId, MapId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 
 /** True for a 'helper' observation of bpf_cgrp_storage_get. */
 export const GET = 'bpf_cgrp_storage_get';

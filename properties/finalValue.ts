@@ -6,10 +6,11 @@
  * value is its linked element's; a deprecated key's its storage buffer's (per-CPU
  * buffers summed slot by slot, as userspace would add up a lookup's CPUs).
  */
-import type { AttachType } from '../model/bpfProgram.js';
-import { isCgroupStorageMap } from '../model/cgroupStorage.js';
-import type { CgroupId, MapId, ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
+
+import { isCgroupStorageMap } from '../model/cgroupStorage/cgroupStorage.js';
+import type { CgroupId, MapId, ObjId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import type { AttachType } from '../model/programs/bpfProgram.js';
 import { cgroupName, mapName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';
 

@@ -6,9 +6,9 @@
  * whenever an RCU callback ran (every element free is one). Double frees are
  * `no-double-free`.
  */
-import { asActorId, type ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import type { ReaderSnapshot } from '../model/step.js';
+import { asActorId, type ObjId } from '../model/core/ids.js';
+import type { ReaderSnapshot } from '../model/core/step.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { actorName, objName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -6,7 +6,7 @@
  * element (a delete, the cgroup's free, map_free). Opt-in: E1's busy counter breaks
  * it when a task holding the counter is preempted on the helper's CPU.
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { GET, hasRemover } from './evidence.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -5,9 +5,9 @@
  * BPF_MAP_UPDATE_ELEMs on that map and cgroup. Anything else (typically a get
  * without F_CREATE) created it. Checked at the end, over the whole log.
  */
-import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
-import type { CgroupId, MapId, ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
+import type { CgroupId, MapId, ObjId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { GET } from './evidence.js';
 import { actorName, cgroupName, mapName, plural } from './names.js';
 import { type Property, type Violation, violation } from './property.js';

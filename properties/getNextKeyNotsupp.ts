@@ -1,6 +1,6 @@
 /** `get-next-key-notsupp` (invariant 15): BPF_MAP_GET_NEXT_KEY on the NEW map returns -ENOTSUPP. */
-import { ENOTSUPP, errnoName } from '../model/errno.js';
-import type { Kernel } from '../model/kernel.js';
+import { ENOTSUPP, errnoName } from '../model/core/errno.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { actorName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

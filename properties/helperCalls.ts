@@ -4,9 +4,9 @@
  * shared evidence of the `no-spurious-*` properties, which excuse a NULL only
  * for a reason the kernel has.
  */
-import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
-import type { Kernel } from '../model/kernel.js';
-import type { Observation } from '../model/observation.js';
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
+import type { Observation } from '../model/core/observation.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { GET } from './evidence.js';
 
 /** A 'helper' observation of bpf_cgrp_storage_get. */

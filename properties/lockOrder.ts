@@ -5,8 +5,8 @@
  * bucket lock while holding one of the same class. E3 rqspinlocks detect
  * same-class recursion themselves (-EDEADLK), so nesting there is not an order bug.
  */
-import type { Kernel } from '../model/kernel.js';
-import type { LockClass, LockEdge } from '../model/locks.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import type { LockClass, LockEdge } from '../model/sync/locks.js';
 import { actorName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -6,10 +6,10 @@
  * which is why E3 map_free ends with rcu_barrier. A deprecated map's storages
  * are all unlinked from the map and from every cgroup_bpf.
  */
-import { isCgroupStorageMap } from '../model/cgroupStorage.js';
-import type { MapId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import type { LocalStorageMap } from '../model/localStorageState.js';
+import { isCgroupStorageMap } from '../model/cgroupStorage/cgroupStorage.js';
+import type { MapId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import type { LocalStorageMap } from '../model/localStorage/localStorageState.js';
 import { pendingFrees } from './evidence.js';
 import { cgroupName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';

@@ -2,8 +2,9 @@
  * The shared reader of k.memory.faults for the memory-safety properties: each
  * property reports the first fault of its kind appended since its last check.
  */
-import type { Kernel } from '../model/kernel.js';
-import type { MemoryFault } from '../model/memory.js';
+
+import type { MemoryFault } from '../model/core/memory.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { LogCursor } from './observationCursor.js';
 import type { Property, Violation } from './property.js';
 import { violation } from './property.js';

@@ -3,8 +3,8 @@
  * elements as a kernel engineer would name them. Only called once something is
  * wrong, so they may allocate.
  */
-import type { ActorId, CgroupId, MapId, ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
+import type { ActorId, CgroupId, MapId, ObjId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 
 /** The cgroup's name, e.g. `app`; `cgroup#7` if the model does not know it. */
 export function cgroupName(k: Kernel, cg: CgroupId | null): string {

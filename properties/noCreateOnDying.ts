@@ -8,7 +8,7 @@
  * bpf_cgrp_storage_free() still destroys it. As a backstop, no element of a
  * cgroup may be allocated once the cgroup is freed (seen at step time).
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -3,11 +3,11 @@
  * to an element of the map and cgroup it was given, or NULL, never an errno; bad
  * flags or a NULL cgroup give NULL.
  */
-import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
-import { errnoName } from '../model/errno.js';
-import { asObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import type { Observation } from '../model/observation.js';
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
+import { errnoName } from '../model/core/errno.js';
+import { asObjId } from '../model/core/ids.js';
+import type { Observation } from '../model/core/observation.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { GET } from './evidence.js';
 import { actorName, cgroupName, mapName, objName } from './names.js';
 import { LogCursor } from './observationCursor.js';

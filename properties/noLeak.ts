@@ -9,10 +9,10 @@
  * - Once the RCU and work queues drained, nothing of a freed cgroup or freed
  *   map remains allocated.
  */
-import { isCgroupStorageMap } from '../model/cgroupStorage.js';
-import type { Kernel } from '../model/kernel.js';
-import type { Selem } from '../model/localStorageState.js';
-import { isDeferredIdle } from '../model/rcuWorker.js';
+import { isCgroupStorageMap } from '../model/cgroupStorage/cgroupStorage.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import type { Selem } from '../model/localStorage/localStorageState.js';
+import { isDeferredIdle } from '../model/sync/rcuWorker.js';
 import { pendingFrees } from './evidence.js';
 import { cgroupName, objName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -1,13 +1,16 @@
 /**
- * `no-lock-while-busy` (invariant 18, E1/E2): a BPF storage helper
- * (bpf_cgrp_storage_get/delete and the update/unlink code they call) takes an
- * owner or bucket lock only under its own hold of this CPU's
- * bpf_cgrp_storage_busy counter, with the counter exactly 1: never while another
- * context on the CPU (an interrupted storage operation) holds it, which is what
- * bpf_cgrp_storage_trylock() prevents and what would self-deadlock on a raw
- * spinlock. Read from 'helper-lock' observations; E3 has no counter and records none.
+ * `no-lock-while-busy` (invariant 18, E1/E2), as KERNEL-SEMANTICS §7 states it:
+ * a BPF storage helper (bpf_cgrp_storage_get/delete and the update/unlink code
+ * they call) takes an owner or bucket lock only after its own
+ * bpf_cgrp_storage_trylock() succeeded, and no context ever takes a storage lock
+ * that a context it interrupted on the same CPU holds (a raw spinlock would
+ * self-deadlock). The counter may read 2 at a legal acquisition: it is per CPU,
+ * and a task preempted between its trylock and its unlock lets a syscall on the
+ * same CPU take it unconditionally (bpf_cgrp_storage_lock), while the preempted
+ * task holds no raw spinlock. Read from 'helper-lock' observations; E3 has no
+ * counter and records none.
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { actorName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';
@@ -21,12 +24,15 @@ export function createNoLockWhileBusy(): Property {
     const obs = k.observations;
     for (let i = cursor.advance(k, obs.length); i < obs.length; i++) {
       const o = obs[i]!;
-      if (o.kind !== 'helper-lock' || (o.holdsBusy && o.busy === 1)) continue;
+      if (o.kind !== 'helper-lock' || (o.holdsBusy && !o.isHeldByInterrupted)) continue;
       const cpu = k.actors[o.actor]?.cpu ?? 0;
-      const holder = o.holdsBusy ? '' : ' and the helper did not hold it';
+      const who = `${o.helper} on ${actorName(k, o.actor)}`;
+      const lock = k.locks.get(o.lock).label;
       return violation(
         NO_LOCK_WHILE_BUSY,
-        `${o.helper} on ${actorName(k, o.actor)} took ${k.locks.get(o.lock).label} while cpu${cpu}'s bpf_cgrp_storage_busy was ${o.busy}${holder}: a helper may take a storage lock only under its own hold of the counter, with no other context on the CPU holding it`,
+        o.isHeldByInterrupted
+          ? `${who} takes ${lock}, which a context it interrupted on cpu${cpu} holds: a self-deadlock on a raw spinlock (cpu${cpu}'s bpf_cgrp_storage_busy is ${o.busy})`
+          : `${who} took ${lock} without holding cpu${cpu}'s bpf_cgrp_storage_busy (it reads ${o.busy}): a helper may take a storage lock only after its own trylock succeeded`,
       );
     }
     return undefined;
@@ -34,7 +40,7 @@ export function createNoLockWhileBusy(): Property {
   return {
     id: NO_LOCK_WHILE_BUSY,
     description:
-      "E1/E2: a helper takes an owner or bucket lock only while its own hold is the CPU's only busy count (invariant 18)",
+      'E1/E2: a helper takes a storage lock only after its own trylock succeeded, and never one that a context it interrupted holds (invariant 18)',
     isFactDriven: true,
     checkStep: check,
     checkEnd: check,

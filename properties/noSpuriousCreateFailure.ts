@@ -14,9 +14,9 @@
  * syscall, under migrate_disable only) makes another task's create fail, which
  * this reports; E3 has no counter.
  */
-import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
-import type { Kernel } from '../model/kernel.js';
-import type { Observation } from '../model/observation.js';
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
+import type { Observation } from '../model/core/observation.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { duringCall, type GetObservation, nullGetAt } from './helperCalls.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';

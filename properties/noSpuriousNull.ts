@@ -8,7 +8,7 @@
  * counter and a lockless lookup, so both keep it, nested calls included.
  * A get with bad flags or a NULL cgroup is not covered (it is NULL by design).
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { duringCall, nullGetAt } from './helperCalls.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';

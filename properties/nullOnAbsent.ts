@@ -4,10 +4,10 @@
  * -ENOENT. Checked at the end: an element another operation created while the
  * call ran (a get(F_CREATE) or update on the same map and cgroup) excuses a hit.
  */
-import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
-import { ENOENT, errnoName } from '../model/errno.js';
-import { asObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
+import { ENOENT, errnoName } from '../model/core/errno.js';
+import { asObjId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { GET, hasCreator } from './evidence.js';
 import { actorName, cgroupName, mapName, objName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -3,7 +3,7 @@
  * lock edges): each check looks only at what was appended since the last one,
  * so a per-step check costs O(1) when nothing happened.
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 
 /**
  * A read position in one kernel's append-only log. It restarts at 0 when handed

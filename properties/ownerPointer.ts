@@ -4,7 +4,7 @@
  * bpf_cgrp_storage names only a storage whose owner is that cgroup. E3 destroy is
  * exempt (bpf_selem_unlink_nofail leaves `owner` set on a dying cgroup).
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { cgroupName, plural } from './names.js';
 import { type Property, type Violation, violation } from './property.js';
 import { isE3Destroying, isFreed, isHeld, isPublished } from './storageState.js';

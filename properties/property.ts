@@ -2,7 +2,7 @@
  * The shape of an invariant: it reads model state and returns a Violation or
  * nothing. Properties never change the kernel.
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 
 /** A broken invariant, explained in kernel terms. Structurally the scheduler's Violation. */
 export interface Violation {

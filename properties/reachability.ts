@@ -4,11 +4,11 @@
  * vacuous. Goals that depend on step-time facts read the kernel's step ledger,
  * which per-step properties (the always-on `zeroed-or-initial`) keep in sync.
  */
-import { isCgroupStorageMap } from '../model/cgroupStorage.js';
-import { EBUSY, EDEADLK } from '../model/errno.js';
-import type { ActorId, CgroupId, MapId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import { BPF_F_LOCK } from '../model/localStorage.js';
+import { isCgroupStorageMap } from '../model/cgroupStorage/cgroupStorage.js';
+import { EBUSY, EDEADLK } from '../model/core/errno.js';
+import type { ActorId, CgroupId, MapId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import { BPF_F_LOCK } from '../model/localStorage/localStorage.js';
 import { findLostIncrements } from './atomicAdd.js';
 import { DELETE, GET } from './evidence.js';
 import type { Reachability } from './property.js';

@@ -3,7 +3,7 @@
  * most one element per map, outside its owner-lock section (a replace links the
  * new element before it unlinks the old one, under that lock).
  */
-import type { Kernel } from '../model/kernel.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { cgroupName, mapName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';
 import { isHeld, isPublished } from './storageState.js';

@@ -11,12 +11,12 @@
  * memory instruction. Synced from checkStep after every step; a kernel never
  * synced at step time leaves those values unknown (never a false violation).
  */
-import { type BpfCgroupStorage, isCgroupStorageMap } from '../model/cgroupStorage.js';
-import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage.js';
-import { EBUSY, EDEADLK } from '../model/errno.js';
-import type { ActorId, CgroupId, MapId, ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import { BPF_F_LOCK } from '../model/localStorage.js';
+import { type BpfCgroupStorage, isCgroupStorageMap } from '../model/cgroupStorage/cgroupStorage.js';
+import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
+import { EBUSY, EDEADLK } from '../model/core/errno.js';
+import type { ActorId, CgroupId, MapId, ObjId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import { BPF_F_LOCK } from '../model/localStorage/localStorage.js';
 
 /** The expectation for one 8-byte slot of a value object. */
 export interface SlotLedger {

@@ -4,9 +4,9 @@
  * teardown is allowed to leave half-linked. Allocation-free: they run per step.
  */
 
-import type { ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import type { LocalStorage, Selem } from '../model/localStorageState.js';
+import type { ObjId } from '../model/core/ids.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import type { LocalStorage, Selem } from '../model/localStorage/localStorageState.js';
 
 /** True while somebody holds the lock. */
 export function isHeld(k: Kernel, lock: ObjId): boolean {

@@ -15,10 +15,10 @@ import {
   ENOMEM,
   ETIMEDOUT,
   errnoName,
-} from '../model/errno.js';
-import type { Kernel } from '../model/kernel.js';
-import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../model/localStorage.js';
-import type { Observation } from '../model/observation.js';
+} from '../model/core/errno.js';
+import type { Observation } from '../model/core/observation.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../model/localStorage/localStorage.js';
 import { hasCreator, hasRemover } from './evidence.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -10,9 +10,10 @@
  * element checks; slots a program wrote, or a racing BPF_F_LOCK update could
  * have written, are left out of the value check.
  */
-import type { Kernel } from '../model/kernel.js';
-import { BPF_F_LOCK } from '../model/localStorage.js';
-import type { Observation } from '../model/observation.js';
+
+import type { Observation } from '../model/core/observation.js';
+import type { Kernel } from '../model/kernel/kernel.js';
+import { BPF_F_LOCK } from '../model/localStorage/localStorage.js';
 import { actorName, cgroupName, mapName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

@@ -6,9 +6,9 @@
  * (bpf_cgroup_storage_alloc) and per-CPU buffers are all zero. Seen at the step
  * of the allocation.
  */
-import type { ObjId } from '../model/ids.js';
-import type { Kernel } from '../model/kernel.js';
-import type { ObjKind } from '../model/memory.js';
+import type { ObjId } from '../model/core/ids.js';
+import type { ObjKind } from '../model/core/memory.js';
+import type { Kernel } from '../model/kernel/kernel.js';
 import { objName } from './names.js';
 import { LogCursor } from './observationCursor.js';
 import { type Property, type Violation, violation } from './property.js';

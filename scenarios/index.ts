@@ -2,18 +2,18 @@
  * The checker as a library: `createEngine()` for front ends, and the pieces a
  * vitest user needs to check a scenario and assert on the result.
  */
-import { runCheck } from './check.js';
-import type { Engine, LoadedScenario, RunOptions } from './engine.js';
-import { catalogueSources, loadScenario, type ScenarioSource } from './load.js';
-import { mergeReports } from './merge.js';
-import { prepareRun } from './prepare.js';
-import { replayTokenReport } from './replayToken.js';
+import { runCheck } from './engine/check.js';
+import type { Engine, LoadedScenario, RunOptions } from './engine/engine.js';
+import { catalogueSources, loadScenario, type ScenarioSource } from './engine/load.js';
+import { mergeReports } from './engine/merge.js';
+import { prepareRun } from './engine/prepare.js';
+import { replayTokenReport } from './engine/replayToken.js';
 
-export { assertScenario, type CheckOptions, check, replay } from './api.js';
-export type * from './engine.js';
+export { assertScenario, type CheckOptions, check, replay } from './api/api.js';
+export type * from './engine/engine.js';
+export type * from './engine/result.js';
 export { scenario } from './format/builder.js';
 export * from './generate/index.js';
-export type * from './result.js';
 
 interface EngineScenario extends LoadedScenario {
   readonly source: ScenarioSource;

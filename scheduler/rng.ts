@@ -8,8 +8,6 @@ import seedrandom from 'seedrandom';
 export interface Rng {
   /** Uniform integer in [0, n); throws when n is not a positive integer (a caller bug). */
   nextInt(n: number): number;
-  /** Uniform float in [0, 1). */
-  nextFloat(): number;
 }
 
 /** Creates an Rng from a string seed (seedrandom's Alea generator). */
@@ -19,9 +17,6 @@ export function createRng(seed: string): Rng {
     nextInt(n: number): number {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`nextInt(n) needs a positive integer, got ${n}`);
       return Math.floor(prng.double() * n);
-    },
-    nextFloat(): number {
-      return prng.double();
     },
   };
 }

@@ -116,17 +116,18 @@ function writeOptions(w: Writer, options: Readonly<Record<string, string | numbe
 }
 
 function readOptions(r: Reader): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+  const entries: [string, string | number][] = [];
   const count = r.varint();
   for (let i = 0; i < count; i++) {
     const k = r.string();
     const tag = r.varint();
-    if (tag === 0) out[k] = r.string();
-    else if (tag === 1) out[k] = r.varint();
-    else if (tag === 2) out[k] = Number(r.string());
+    if (tag === 0) entries.push([k, r.string()]);
+    else if (tag === 1) entries.push([k, r.varint()]);
+    else if (tag === 2) entries.push([k, Number(r.string())]);
     else throw new RangeError(`unknown model option tag ${tag}`);
   }
-  return out;
+  // fromEntries defines own properties: an option named `__proto__` stays an option.
+  return Object.fromEntries(entries);
 }
 
 function writeChoices(w: Writer, choices: readonly number[]): void {

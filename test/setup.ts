@@ -1,14 +1,13 @@
 /**
- * Vitest setup: every randomised test reads its seed from CGRPCHECK_TEST_SEED,
- * so a CI failure replays locally with the same value. CI must set it.
+ * Vitest setup of every test file: the run's seeds (resolved once in
+ * globalSetup.ts from CGRPCHECK_TEST_SEED / CGRPCHECK_TEST_SEEDS, with a fixed
+ * default, so `npm test` needs no variable in any CI).
  */
 import fc from 'fast-check';
+import { inject } from 'vitest';
 
-const DEFAULT_TEST_SEED = '20261125';
-const raw = process.env.CGRPCHECK_TEST_SEED ?? (process.env.CI ? undefined : DEFAULT_TEST_SEED);
-if (raw === undefined) {
-  throw new Error('CGRPCHECK_TEST_SEED is not set: CI runs with a fixed seed (see .ci/run)');
-}
-/** The fixed seed of this test run, shared by fast-check and the checker's own tests. */
-export const TEST_SEED = Number.parseInt(raw, 10);
+/** Every seed of this run: the fixed one first, then those derived for this commit. */
+export const TEST_SEEDS: readonly number[] = inject('testSeeds');
+/** The fixed seed of this run, shared by fast-check's defaults and the checker's own tests. */
+export const TEST_SEED = TEST_SEEDS[0]!;
 fc.configureGlobal({ seed: TEST_SEED, numRuns: 100 });

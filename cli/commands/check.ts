@@ -1,6 +1,6 @@
 /** `cgrpcheck check <scenario | file.json> [options]`. */
 import { resolve } from 'node:path';
-import type { Engine, LoadedScenario } from '../../scenarios/engine.js';
+import type { Engine, LoadedScenario } from '../../scenarios/engine/engine.js';
 import { hasFlag, type ParsedArgs } from '../argv.js';
 import { checkParams, resolveCheckRequest } from '../checkOptions.js';
 import { UNBOUNDED_RUNS } from '../defaults.js';

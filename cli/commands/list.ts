@@ -1,5 +1,5 @@
 /** `cgrpcheck list [--json]`: the catalogue. */
-import type { Engine, ScenarioInfo } from '../../scenarios/engine.js';
+import type { Engine, ScenarioInfo } from '../../scenarios/engine/engine.js';
 import { hasFlag, type ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usageError.js';

@@ -1,7 +1,7 @@
 /** `cgrpcheck merge <report.json ...>`: one verdict from the JSON reports of shards. */
 import { resolve } from 'node:path';
-import type { Engine } from '../../scenarios/engine.js';
-import type { CheckReport } from '../../scenarios/result.js';
+import type { Engine } from '../../scenarios/engine/engine.js';
+import type { CheckReport } from '../../scenarios/engine/result.js';
 import type { ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import type { StopReason } from '../outcome.js';

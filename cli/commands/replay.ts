@@ -1,6 +1,6 @@
 /** `cgrpcheck replay <token | token-file>`: the same violation, the same trace. */
 import { resolve } from 'node:path';
-import type { Engine } from '../../scenarios/engine.js';
+import type { Engine } from '../../scenarios/engine/engine.js';
 import type { ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usageError.js';

@@ -6,7 +6,7 @@
  * reduction), so the picture shows only the orderings that matter.
  */
 import { Graph } from '@dagrejs/graphlib';
-import type { TraceRow } from '../../scenarios/result.js';
+import type { TraceRow } from '../../scenarios/engine/result.js';
 
 /** Label of a step node. */
 export interface StepNode {

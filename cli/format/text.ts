@@ -1,5 +1,5 @@
 /** The human report: header, verdict, the trace as columns, the replay line. */
-import type { CheckReport, FoundViolation } from '../../scenarios/result.js';
+import type { CheckReport, FoundViolation } from '../../scenarios/engine/result.js';
 import { EXHAUSTIVE_STRATEGIES, type Outcome } from '../outcome.js';
 import { plural, replayCommand } from '../shell.js';
 import { renderTraceTable } from './traceTable.js';

@@ -4,7 +4,7 @@
  * changed (the note) on the lines below. Long cells wrap inside their column,
  * so nothing of a label or a note is lost.
  */
-import type { TraceRow } from '../../scenarios/result.js';
+import type { TraceRow } from '../../scenarios/engine/result.js';
 
 /** Width used when stdout is not a terminal. */
 export const DEFAULT_TABLE_WIDTH = 160;

@@ -3,7 +3,7 @@
  * test and `cgrpcheck list --json` readers): an entry that needs more declares its
  * own `budget`, whose fields override these.
  */
-import type { ScenarioInfo, StrategyName } from '../engine.js';
+import type { ScenarioInfo, StrategyName } from '../engine/engine.js';
 
 /** Random exploration, 300 executions, a fixed seed. */
 export const CATALOGUE_BUDGET: {

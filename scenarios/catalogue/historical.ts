@@ -4,7 +4,7 @@
  * the invariant the bug broke; `<bug>-after` is the same scenario with the fix and
  * passes, with the same invariants checked. Both entries of a pair carry the budget
  * that gets their verdicts (`budget`, checked with the catalogue seed by
- * test/scenarios/catalogue.test.ts and pinned in test/scenarios/historical.test.ts):
+ * test/scenarios/catalogue/catalogue.test.ts and pinned in test/scenarios/catalogue/historical.test.ts):
  * dpor where the space is small enough to finish, else random.
  */
 import type { ScenarioBuilder } from '../format/builder.js';
@@ -45,8 +45,8 @@ export const [mapFreeDeadlockBefore, mapFreeDeadlockAfter] = pair(
       .user('closer', [{ op: 'close-map', map: 'a' }]),
   {
     describe:
-      'map_free deadlock (before c78f4afbd962): a program under the owner lock in map_free creates storage for the same cgroup',
-    expect: 'no-deadlock',
+      'map_free deadlock (before c78f4afbd962): a program under the owner lock in map_free creates storage for the same cgroup, taking the owner lock its interrupted context holds',
+    expect: 'no-lock-while-busy',
     change: bugs('map-free-unguarded'),
   },
   {

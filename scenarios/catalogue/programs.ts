@@ -1,6 +1,6 @@
 /**
  * Program texts the catalogue shares, in the model's small BPF assembly
- * (model/bpfProgramParse.ts). Each mirrors a C program in its comment.
+ * (model/programs/bpfProgramParse.ts). Each mirrors a C program in its comment.
  */
 
 /**

@@ -12,7 +12,7 @@
  * - socket fields (cookie, port) are constants; the cgroup id a program records is
  *   stored in its storage (cgroup ids count from 1 in declaration order).
  * negative and no_rcu_lock fail to load: no execution exists, so they are tests that
- * the load refusal is an input error (test/scenarios/catalogue.test.ts).
+ * the load refusal is an input error (test/scenarios/catalogue/catalogue.test.ts).
  */
 import { scenario } from '../format/builder.js';
 

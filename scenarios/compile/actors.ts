@@ -4,15 +4,16 @@
  * (the RCU callback thread and kworkers) run deferred work; an execution ends
  * once everyone else has finished and they have nothing left to do.
  */
-import type { AttachType, BpfProgram } from '../../model/bpfProgram.js';
-import { hookOf } from '../../model/bpfProgramSection.js';
-import { cgroupPut } from '../../model/cgroup.js';
-import { bpfProgRunArrayCg } from '../../model/cgroupBpf.js';
-import type { CgroupId } from '../../model/ids.js';
-import { runProg } from '../../model/interpreter.js';
-import type { Actor, Kernel } from '../../model/kernel.js';
-import { kworker, rcuWorker } from '../../model/rcuWorker.js';
-import type { Op } from '../../model/step.js';
+
+import { cgroupPut } from '../../model/cgroup/cgroup.js';
+import { bpfProgRunArrayCg } from '../../model/cgroup/cgroupBpf.js';
+import type { CgroupId } from '../../model/core/ids.js';
+import type { Op } from '../../model/core/step.js';
+import type { Actor, Kernel } from '../../model/kernel/kernel.js';
+import type { AttachType, BpfProgram } from '../../model/programs/bpfProgram.js';
+import { hookOf } from '../../model/programs/bpfProgramSection.js';
+import { runProg } from '../../model/programs/interpreter.js';
+import { kworker, rcuWorker } from '../../model/sync/rcuWorker.js';
 import type { ResolvedCpuActor, ResolvedUserActor } from '../format/resolvedTypes.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';

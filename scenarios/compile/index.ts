@@ -4,22 +4,23 @@
  * Everything that can be wrong with the input is found once, here, as an
  * InputError; building a world afterwards cannot fail.
  */
-import { type AttachType, type BpfProgram, isCgroupProgType } from '../../model/bpfProgram.js';
-import type { KernelEra } from '../../model/era.js';
-import { type ActorId, asCpuNo, type CgroupId } from '../../model/ids.js';
-import type { Actor, ModelOptions } from '../../model/kernel.js';
-import type { Op } from '../../model/step.js';
+
+import type { KernelEra } from '../../model/core/era.js';
+import { type ActorId, asCpuNo, type CgroupId } from '../../model/core/ids.js';
+import type { Op } from '../../model/core/step.js';
+import type { Actor, ModelOptions } from '../../model/kernel/kernel.js';
+import { type AttachType, type BpfProgram, isCgroupProgType } from '../../model/programs/bpfProgram.js';
 import { FINAL_VALUE } from '../../properties/finalValue.js';
 import { ALWAYS_ON, createProperty, createReachability } from '../../properties/index.js';
 import type { Property, Reachability } from '../../properties/property.js';
-import type { InputError, Loaded } from '../engine.js';
+import type { InputError, Loaded } from '../engine/engine.js';
 import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
-import type { ActorBody, WorldBuilder } from '../world.js';
 import { attachTraceActor, cpuTaskBody, daemonBodies, pinTaskCgroup, userBody } from './actors.js';
 import { finalValueProperty } from './finalValue.js';
 import { modelAttachType } from './sections.js';
 import { modelOptionsOf, type SetupIds, setupKernel } from './setup.js';
 import { runSetupOps } from './userOps.js';
+import type { ActorBody, WorldBuilder } from './world.js';
 
 /**
  * Daemon threads every world has, on CPUs of their own after the actors' (softirq and

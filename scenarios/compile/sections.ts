@@ -3,7 +3,7 @@
  * a program's (type, attach) becomes the ELF section libbpf would see, and a
  * cgroup attach point becomes its enum bpf_attach_type.
  */
-import type { AttachType } from '../../model/bpfProgram.js';
+import type { AttachType } from '../../model/programs/bpfProgram.js';
 import type { AttachType as DefAttachType, ProgramType } from '../format/types.js';
 
 const CGROUP_ATTACH: Readonly<Record<DefAttachType, AttachType>> = {

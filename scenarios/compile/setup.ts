@@ -3,17 +3,18 @@
  * verified programs, cgroup attachments and tracing hooks. Runs at setup time,
  * before any scheduled step, on the kernel's setup actor.
  */
-import { type BpfProgram, isCgroupProgType } from '../../model/bpfProgram.js';
-import { parseProgram } from '../../model/bpfProgramParse.js';
-import { cgroupBpfAttach } from '../../model/cgroupBpfAttach.js';
-import { cgroupStorageMapAlloc } from '../../model/cgroupStorage.js';
-import { cgrpStorageMapCreate } from '../../model/cgrpStorageMap.js';
-import { errnoName, type Result } from '../../model/errno.js';
-import type { CgroupId, Fd, MapId } from '../../model/ids.js';
-import { Kernel, type ModelOptions } from '../../model/kernel.js';
-import { runToCompletion } from '../../model/step.js';
-import { verifyProgram } from '../../model/verifier.js';
-import type { InputError } from '../engine.js';
+
+import { cgroupBpfAttach } from '../../model/cgroup/cgroupBpfAttach.js';
+import { cgroupStorageMapAlloc } from '../../model/cgroupStorage/cgroupStorage.js';
+import { cgrpStorageMapCreate } from '../../model/cgrpStorage/cgrpStorageMap.js';
+import { errnoName, type Result } from '../../model/core/errno.js';
+import type { CgroupId, Fd, MapId } from '../../model/core/ids.js';
+import { runToCompletion } from '../../model/core/step.js';
+import { Kernel, type ModelOptions } from '../../model/kernel/kernel.js';
+import { type BpfProgram, isCgroupProgType } from '../../model/programs/bpfProgram.js';
+import { parseProgram } from '../../model/programs/bpfProgramParse.js';
+import { verifyProgram } from '../../model/programs/verifier.js';
+import type { InputError } from '../engine/engine.js';
 import type { ResolvedMap, ResolvedProgram, ResolvedScenarioDef } from '../format/resolvedTypes.js';
 import { sectionOf } from './sections.js';
 

@@ -3,27 +3,27 @@
  * events against the model. Results are recorded by the model as observations.
  */
 
-import { bpfMapPut } from '../../model/bpfMapPut.js';
-import type { AttachType } from '../../model/bpfProgram.js';
-import { cgroupRmdir } from '../../model/cgroup.js';
-import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroupBpfAttach.js';
+import { cgroupRmdir } from '../../model/cgroup/cgroup.js';
+import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroup/cgroupBpfAttach.js';
 import {
   cgroupStorageDeleteElem,
   cgroupStorageGetNextKey,
   cgroupStorageLookupElem,
   cgroupStorageUpdateElem,
-} from '../../model/cgroupStorageSyscall.js';
+} from '../../model/cgroupStorage/cgroupStorageSyscall.js';
 import {
   cgrpStorageDeleteElem,
   cgrpStorageGetNextKey,
   cgrpStorageLookupElem,
   cgrpStorageUpdateElem,
-} from '../../model/cgrpStorageSyscall.js';
-import type { MapId } from '../../model/ids.js';
-import type { Actor, Kernel } from '../../model/kernel.js';
-import { BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../../model/localStorage.js';
-import { valueSlots } from '../../model/map.js';
-import { type Op, runToCompletion, step } from '../../model/step.js';
+} from '../../model/cgrpStorage/cgrpStorageSyscall.js';
+import type { MapId } from '../../model/core/ids.js';
+import { valueSlots } from '../../model/core/map.js';
+import { type Op, runToCompletion, step } from '../../model/core/step.js';
+import { bpfMapPut } from '../../model/kernel/bpfMapPut.js';
+import type { Actor, Kernel } from '../../model/kernel/kernel.js';
+import { BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../../model/localStorage/localStorage.js';
+import type { AttachType } from '../../model/programs/bpfProgram.js';
 import type { ResolvedUserOp } from '../format/resolvedTypes.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';

@@ -3,7 +3,7 @@
  * validator as a file, so the builder cannot make what a file could not, and
  * both give deep-equal ScenarioDefs for the same scenario.
  */
-import type { Loaded } from '../engine.js';
+import type { Loaded } from '../engine/engine.js';
 import type {
   BudgetDef,
   CgroupDef,

@@ -1,5 +1,5 @@
 /** A scenario's catalogue entry (what `cgrpcheck list --json` prints), from its definition. */
-import type { ParamInfo, ScenarioInfo } from '../engine.js';
+import type { ParamInfo, ScenarioInfo } from '../engine/engine.js';
 import type { ScenarioDef } from './types.js';
 
 /** The ScenarioInfo of a validated scenario; `expect` defaults to `pass`, params keep declaration order. */

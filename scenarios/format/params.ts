@@ -3,7 +3,7 @@
  * substitution, defaults of optional fields, and cpu actor expansion with CPU
  * numbers. Takes a validated ScenarioDef; errors are one-line values.
  */
-import type { Loaded } from '../engine.js';
+import type { Loaded } from '../engine/engine.js';
 import type {
   ResolvedActor,
   ResolvedCgroup,

@@ -3,7 +3,7 @@
  * reads return placeholders, so a shape reader is straight-line code that
  * checks `reader.error` once at the end.
  */
-import type { InputError } from '../engine.js';
+import type { InputError } from '../engine/engine.js';
 import type { FieldSpec } from './fields.js';
 import type { Num, ParamRef } from './types.js';
 

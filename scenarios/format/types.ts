@@ -84,7 +84,7 @@ export interface DeprecatedMapDef {
 
 export type MapDef = CgrpStorageMapDef | DeprecatedMapDef;
 
-/** A BPF program in the small assembly syntax of model/bpfProgramParse.ts. */
+/** A BPF program in the small assembly syntax of model/programs/bpfProgramParse.ts. */
 export interface ProgramDef {
   readonly name: string;
   readonly type: ProgramType;

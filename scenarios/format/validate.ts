@@ -3,7 +3,7 @@
  * text → shape → references. Errors are values: one line naming the file, the
  * JSON path and the offending value.
  */
-import type { Loaded } from '../engine.js';
+import type { Loaded } from '../engine/engine.js';
 import { parseJsonText } from './jsonText.js';
 import { FieldReader } from './reader.js';
 import { checkReferences } from './references.js';

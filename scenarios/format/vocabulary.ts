@@ -3,7 +3,7 @@
  * use. scenario.schema.json repeats them, and a test keeps the two in sync.
  */
 
-/** Kernel versions a scenario may name, one per era (E1, E2, E3; see model/era.ts). */
+/** Kernel versions a scenario may name, one per era (E1, E2, E3; see model/core/era.ts). */
 export const KERNEL_VERSIONS = ['6.2', '6.15', '7.0'] as const;
 
 /** Map types: BPF_MAP_TYPE_CGRP_STORAGE and the two deprecated cgroup storages. */
@@ -98,7 +98,7 @@ export const LOOKUP_FLAGS = ['BPF_F_LOCK'] as const;
 export const UPDATE_FLAGS = ['BPF_ANY', 'BPF_NOEXIST', 'BPF_EXIST', 'BPF_F_LOCK'] as const;
 
 /**
- * Instruction mnemonics (model/bpfProgramParse.ts owns the full grammar; this
+ * Instruction mnemonics (model/programs/bpfProgramParse.ts owns the full grammar; this
  * is a superset so that a light check never rejects what the parser accepts).
  */
 export const INSN_MNEMONICS = [
@@ -180,7 +180,7 @@ export const KNOWN_BUGS = [
   'get-next-key-past-end', // 6.8, before 5828b9e5b272
 ] as const;
 
-/** The most CPUs a scenario may use (model/kernel.ts MAX_CPUS). */
+/** The most CPUs a scenario may use (model/kernel/kernel.ts MAX_CPUS). */
 export const MAX_CPUS = 64;
 /** The most kworker threads a scenario may ask for (options.kworkers). */
 export const MAX_KWORKERS = 4;

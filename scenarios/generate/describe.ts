@@ -4,6 +4,7 @@
  * with their instructions joined by `; `.
  */
 
+import type { TraceRow } from '../engine/result.js';
 import type {
   ActorDef,
   CgroupDef,
@@ -14,7 +15,6 @@ import type {
   ScenarioDef,
   UserOpDef,
 } from '../format/types.js';
-import type { TraceRow } from '../result.js';
 
 function cgroupTree(cgroups: readonly CgroupDef[]): string {
   const children = (parent: string | undefined): string => {

@@ -1,7 +1,7 @@
 /**
  * The program menu generated scenarios pick from: small BPF programs that each
  * exercise one thing cgroup storage does, in the model's assembly syntax
- * (model/bpfProgramParse.ts). Menu order is shrink order: simplest first.
+ * (model/programs/bpfProgramParse.ts). Menu order is shrink order: simplest first.
  */
 import type { ProgramType } from '../format/types.js';
 

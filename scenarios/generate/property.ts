@@ -4,7 +4,7 @@
  * as JSON), the schedule as it ran and the step-by-step trace.
  */
 import fc from 'fast-check';
-import { replayRows } from '../trace.js';
+import { replayRows } from '../engine/trace.js';
 import { type CaseArbitraryOptions, caseArbitrary, type GeneratedCase } from './arbitraries.js';
 import { describeRuns, describeScenario, describeTrace } from './describe.js';
 import { type GeneratedRun, type RunCaseOptions, runGeneratedCase } from './run.js';

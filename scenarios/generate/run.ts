@@ -6,12 +6,12 @@
 import { DEFAULT_MAX_STEPS } from '../../scheduler/execute.js';
 import { replayLeniently } from '../../scheduler/replay.js';
 import type { ExecutionOutcome } from '../../scheduler/strategy.js';
+import { type ScenarioSource, VALIDATE_OPTIONS } from '../engine/load.js';
+import { type PreparedRun, prepareRun } from '../engine/prepare.js';
 import { canonicalJson } from '../format/canonical.js';
 import { scenarioInfo } from '../format/info.js';
 import type { ScenarioDef } from '../format/types.js';
 import { validateScenario } from '../format/validate.js';
-import { type ScenarioSource, VALIDATE_OPTIONS } from '../load.js';
-import { type PreparedRun, prepareRun } from '../prepare.js';
 import type { GeneratedCase } from './arbitraries.js';
 
 /** Options of {@link runGeneratedCase}. */
@@ -25,7 +25,7 @@ export interface GeneratedRun {
   readonly case: GeneratedCase;
   readonly prepared: PreparedRun;
   readonly outcome: ExecutionOutcome;
-  /** The decisions that actually ran: replays exactly (scenarios/trace.ts replayRows). */
+  /** The decisions that actually ran: replays exactly (scenarios/engine/trace.ts replayRows). */
   readonly choices: readonly number[];
   readonly maxSteps: number;
 }

@@ -1,6 +1,6 @@
 /** `cgrpcheck check`: exit codes, the text report, defaults, the token file, --out. */
 import { describe, expect, test } from 'vitest';
-import type { Engine } from '../../scenarios/engine.js';
+import type { Engine } from '../../scenarios/engine/engine.js';
 import { createFakeEngine } from './fakeEngine.js';
 import { createFakeIo } from './fakeIo.js';
 import { makeReport, UAF_TOKEN } from './fixtures.js';

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { CheckReport } from '../../scenarios/engine/result.js';
 import { createEngine } from '../../scenarios/index.js';
-import type { CheckReport } from '../../scenarios/result.js';
 import { cli } from './harness.js';
 
 const engine = createEngine();

@@ -4,8 +4,8 @@
  * and returns a fixed report. Enough to pin the cli layer; the real engine
  * gets end-to-end tests of its own.
  */
-import type { Engine, LoadedScenario, RunHooks, RunOptions } from '../../scenarios/engine.js';
-import type { CheckReport } from '../../scenarios/result.js';
+import type { Engine, LoadedScenario, RunHooks, RunOptions } from '../../scenarios/engine/engine.js';
+import type { CheckReport } from '../../scenarios/engine/result.js';
 import { CATALOGUE, makeReport, UAF_TOKEN, UAF_VIOLATION } from './fixtures.js';
 
 /** Options of the fake. */

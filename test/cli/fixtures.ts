@@ -1,6 +1,6 @@
 /** Fixed reports the fake engine returns: one violation with a five-step trace, one pass. */
-import type { ScenarioInfo } from '../../scenarios/engine.js';
-import type { CheckReport, FoundViolation, TraceRow } from '../../scenarios/result.js';
+import type { ScenarioInfo } from '../../scenarios/engine/engine.js';
+import type { CheckReport, FoundViolation, TraceRow } from '../../scenarios/engine/result.js';
 
 /** The fake catalogue. */
 export const CATALOGUE: readonly ScenarioInfo[] = [

@@ -1,6 +1,6 @@
 /** Every --format: JSON, JUnit (well-formed XML), Chrome trace events, DOT. */
 import { describe, expect, test } from 'vitest';
-import type { Engine } from '../../scenarios/engine.js';
+import type { Engine } from '../../scenarios/engine/engine.js';
 import { createFakeEngine } from './fakeEngine.js';
 import { createFakeIo } from './fakeIo.js';
 import { makeReport, UAF_TOKEN, UAF_TRACE, UAF_VIOLATION } from './fixtures.js';

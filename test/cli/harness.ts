@@ -1,6 +1,6 @@
 /** Runs the cli against fakes and returns what a shell would see. */
 import { runCli } from '../../cli/runCli.js';
-import type { Engine } from '../../scenarios/engine.js';
+import type { Engine } from '../../scenarios/engine/engine.js';
 import { createFakeEngine, type FakeEngine } from './fakeEngine.js';
 import { createFakeIo, type FakeIo } from './fakeIo.js';
 

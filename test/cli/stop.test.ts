@@ -1,6 +1,6 @@
 /** Time budgets and Ctrl-C: the run stops between executions and says how to go on. */
 import { describe, expect, test } from 'vitest';
-import type { Engine } from '../../scenarios/engine.js';
+import type { Engine } from '../../scenarios/engine/engine.js';
 import { createFakeEngine } from './fakeEngine.js';
 import { createFakeIo } from './fakeIo.js';
 import { makeReport, UAF_VIOLATION } from './fixtures.js';

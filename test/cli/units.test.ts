@@ -8,7 +8,7 @@ import { buildHappensBefore } from '../../cli/format/happensBefore.js';
 import { fitCell, renderTraceTable } from '../../cli/format/traceTable.js';
 import { nextSeed } from '../../cli/resume.js';
 import { shellQuote } from '../../cli/shell.js';
-import type { TraceRow } from '../../scenarios/result.js';
+import type { TraceRow } from '../../scenarios/engine/result.js';
 import { UAF_TRACE } from './fixtures.js';
 
 describe('trace table', () => {

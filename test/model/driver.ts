@@ -4,10 +4,11 @@
  * it runs is ready (isStepReady), so a blocked step is a test failure or a
  * deadlock to assert on.
  */
-import type { Actor, Kernel } from '../../model/kernel.js';
-import { rcuReadLock, rcuReadUnlock } from '../../model/rcuWorker.js';
-import { isStepReady } from '../../model/ready.js';
-import type { Op, Step } from '../../model/step.js';
+
+import type { Op, Step } from '../../model/core/step.js';
+import type { Actor, Kernel } from '../../model/kernel/kernel.js';
+import { isStepReady } from '../../model/kernel/ready.js';
+import { rcuReadLock, rcuReadUnlock } from '../../model/sync/rcuWorker.js';
 
 /** One actor running one operation. */
 export class OpRunner<T> {

@@ -1,8 +1,8 @@
 /** A small world for model tests: two cgroups, two NEW maps, actors on two CPUs. */
-import { cgrpStorageMapCreate } from '../../model/cgrpStorageMap.js';
-import type { CgroupId, CpuNo, Fd, MapId, ObjId } from '../../model/ids.js';
-import { type Actor, Kernel, type ModelOptions } from '../../model/kernel.js';
-import { kworker, rcuWorker } from '../../model/rcuWorker.js';
+import { cgrpStorageMapCreate } from '../../model/cgrpStorage/cgrpStorageMap.js';
+import type { CgroupId, CpuNo, Fd, MapId, ObjId } from '../../model/core/ids.js';
+import { type Actor, Kernel, type ModelOptions } from '../../model/kernel/kernel.js';
+import { kworker, rcuWorker } from '../../model/sync/rcuWorker.js';
 import { type OpRunner, runAll, start } from './driver.js';
 
 export interface World {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cgrpStorageUpdateElem } from '../../model/cgrpStorageSyscall.js';
-import { runProg } from '../../model/interpreter.js';
-import type { Actor } from '../../model/kernel.js';
-import { BPF_ANY } from '../../model/localStorage.js';
+import { cgrpStorageUpdateElem } from '../../model/cgrpStorage/cgrpStorageSyscall.js';
+import type { Actor } from '../../model/kernel/kernel.js';
+import { BPF_ANY } from '../../model/localStorage/localStorage.js';
+import { runProg } from '../../model/programs/interpreter.js';
 import { createAtomicAdd } from '../../properties/atomicAdd.js';
 import { ATOMIC_COUNT, RACY_COUNT } from '../../scenarios/catalogue/programs.js';
 import { start } from '../model/driver.js';

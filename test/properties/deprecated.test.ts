@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../model/cgroupBpf.js';
-import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroupBpfAttach.js';
-import { cgroupStorageMapAlloc, cgroupStorageMapOf } from '../../model/cgroupStorage.js';
-import { cgroupStorageDeleteElem, cgroupStorageUpdateElem } from '../../model/cgroupStorageSyscall.js';
-import { EINVAL, ENOENT } from '../../model/errno.js';
-import { asObjId, type MapId } from '../../model/ids.js';
-import { BPF_NOEXIST } from '../../model/localStorage.js';
-import { runToCompletion } from '../../model/step.js';
+import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../model/cgroup/cgroupBpf.js';
+import { cgroupBpfAttach, cgroupBpfDetach } from '../../model/cgroup/cgroupBpfAttach.js';
+import { cgroupStorageMapAlloc, cgroupStorageMapOf } from '../../model/cgroupStorage/cgroupStorage.js';
+import {
+  cgroupStorageDeleteElem,
+  cgroupStorageUpdateElem,
+} from '../../model/cgroupStorage/cgroupStorageSyscall.js';
+import { EINVAL, ENOENT } from '../../model/core/errno.js';
+import { asObjId, type MapId } from '../../model/core/ids.js';
+import { runToCompletion } from '../../model/core/step.js';
+import { BPF_NOEXIST } from '../../model/localStorage/localStorage.js';
 import { createDeprecatedSemantics } from '../../properties/deprecatedSemantics.js';
 import { load, makeKernel } from '../model/selftests/fixture.js';
 import { Checker, endOf } from './fixture.js';

@@ -2,13 +2,14 @@
  * Shared set-up for property tests: the model tests' small world (cgroups root,
  * cg, cg2; NEW maps m1 and m2; actors A on cpu0, B on cpu1, U, kworker, rcu),
  * programs parsed from text, and a driver that runs properties after every step
- * as scenarios/world.ts does.
+ * as scenarios/compile/world.ts does.
  */
-import type { BpfProgram } from '../../model/bpfProgram.js';
-import { BPF_LOCAL_STORAGE_GET_F_CREATE, cgrpStorageGet } from '../../model/cgrpStorage.js';
-import type { CgroupId, MapId, ObjId } from '../../model/ids.js';
-import type { Actor, Kernel, ModelOptions } from '../../model/kernel.js';
-import type { Op } from '../../model/step.js';
+
+import { BPF_LOCAL_STORAGE_GET_F_CREATE, cgrpStorageGet } from '../../model/cgrpStorage/cgrpStorage.js';
+import type { CgroupId, MapId, ObjId } from '../../model/core/ids.js';
+import type { Op } from '../../model/core/step.js';
+import type { Actor, Kernel, ModelOptions } from '../../model/kernel/kernel.js';
+import type { BpfProgram } from '../../model/programs/bpfProgram.js';
 import type { Property, Violation } from '../../properties/property.js';
 import { inRcu, type OpRunner, runOp } from '../model/driver.js';
 import { load } from '../model/selftests/fixture.js';
@@ -30,7 +31,7 @@ export function counterProg(w: World, name: string, insns: readonly string[]): B
   return load(w.k, { name, section: 'tp_btf/sys_enter', insns }, { maps: { counters: w.map } });
 }
 
-/** Runs every property's checkStep after each step, as scenarios/world.ts does. */
+/** Runs every property's checkStep after each step, as scenarios/compile/world.ts does. */
 export class Checker {
   violation: Violation | undefined;
 

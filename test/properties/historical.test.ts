@@ -5,13 +5,16 @@
  * 'selem-create' observation records it.
  */
 import { describe, expect, it } from 'vitest';
-import { cgrpStorageGet, BPF_LOCAL_STORAGE_GET_F_CREATE as F_CREATE } from '../../model/cgrpStorage.js';
-import { cgrpStorageUpdateElem } from '../../model/cgrpStorageSyscall.js';
-import type { ObjId } from '../../model/ids.js';
-import { fireHook } from '../../model/kernel.js';
-import { BPF_ANY } from '../../model/localStorage.js';
-import { busyLock } from '../../model/localStorageLock.js';
-import { runToCompletion } from '../../model/step.js';
+import {
+  cgrpStorageGet,
+  BPF_LOCAL_STORAGE_GET_F_CREATE as F_CREATE,
+} from '../../model/cgrpStorage/cgrpStorage.js';
+import { cgrpStorageUpdateElem } from '../../model/cgrpStorage/cgrpStorageSyscall.js';
+import type { ObjId } from '../../model/core/ids.js';
+import { runToCompletion } from '../../model/core/step.js';
+import { fireHook } from '../../model/kernel/kernel.js';
+import { BPF_ANY } from '../../model/localStorage/localStorage.js';
+import { busyLock } from '../../model/localStorage/localStorageLock.js';
 import { createNoCreateOnDying } from '../../properties/noCreateOnDying.js';
 import { createNoSpuriousCreateFailure } from '../../properties/noSpuriousCreateFailure.js';
 import { createNoSpuriousNull } from '../../properties/noSpuriousNull.js';

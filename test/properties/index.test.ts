@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../model/kernel.js';
+import { Kernel } from '../../model/kernel/kernel.js';
 import {
   ALWAYS_ON,
   createProperty,

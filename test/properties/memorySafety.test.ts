@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asObjId } from '../../model/ids.js';
+import { asObjId } from '../../model/core/ids.js';
 import { createNoDoubleFree } from '../../properties/noDoubleFree.js';
 import { createNoNullDeref } from '../../properties/noNullDeref.js';
 import { createNoOutOfBounds } from '../../properties/noOutOfBounds.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROPERTY_IDS } from '../../properties/index.js';
-import { check } from '../../scenarios/api.js';
+import { check } from '../../scenarios/api/api.js';
 import { ATOMIC_COUNT, DELETE, PEEK } from '../../scenarios/catalogue/programs.js';
 import { scenario } from '../../scenarios/format/builder.js';
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cgroupRmdir } from '../../model/cgroup.js';
+import { cgroupRmdir } from '../../model/cgroup/cgroup.js';
 import {
   BPF_LOCAL_STORAGE_GET_F_CREATE,
   cgrpStorageDelete,
   cgrpStorageGet,
-} from '../../model/cgrpStorage.js';
-import { cgrpStorageUpdateElem } from '../../model/cgrpStorageSyscall.js';
-import { EDEADLK } from '../../model/errno.js';
-import { asObjId } from '../../model/ids.js';
-import { runProg } from '../../model/interpreter.js';
-import { BPF_ANY } from '../../model/localStorage.js';
+} from '../../model/cgrpStorage/cgrpStorage.js';
+import { cgrpStorageUpdateElem } from '../../model/cgrpStorage/cgrpStorageSyscall.js';
+import { EDEADLK } from '../../model/core/errno.js';
+import { asObjId } from '../../model/core/ids.js';
+import { BPF_ANY } from '../../model/localStorage/localStorage.js';
+import { runProg } from '../../model/programs/interpreter.js';
 import { createAtomicAdd } from '../../properties/atomicAdd.js';
 import type { Reachability } from '../../properties/property.js';
 import { createReachabilityGoal } from '../../properties/reachability.js';
@@ -24,7 +24,7 @@ const getCreate = (w: World) =>
 function observed<T>(
   w: World,
   g: Reachability,
-  op: Generator<import('../../model/step.js').Step, T, void>,
+  op: Generator<import('../../model/core/step.js').Step, T, void>,
 ): T {
   const r = start(w.k, w.a, op);
   while (!r.isDone) {

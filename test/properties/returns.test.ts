@@ -3,14 +3,15 @@ import {
   BPF_LOCAL_STORAGE_GET_F_CREATE,
   cgrpStorageDelete,
   cgrpStorageGet,
-} from '../../model/cgrpStorage.js';
+} from '../../model/cgrpStorage/cgrpStorage.js';
 import {
   cgrpStorageGetNextKey,
   cgrpStorageLookupElem,
   cgrpStorageUpdateElem,
-} from '../../model/cgrpStorageSyscall.js';
-import { EBUSY, EEXIST, EINVAL, ENOENT } from '../../model/errno.js';
-import type { ObjId } from '../../model/ids.js';
+} from '../../model/cgrpStorage/cgrpStorageSyscall.js';
+import { EBUSY, EEXIST, EINVAL, ENOENT } from '../../model/core/errno.js';
+import type { ObjId } from '../../model/core/ids.js';
+import type { Observation } from '../../model/core/observation.js';
 import {
   BPF_ANY,
   BPF_NOEXIST,
@@ -18,8 +19,7 @@ import {
   linkMapNolock,
   linkStorageNolock,
   smapOf,
-} from '../../model/localStorage.js';
-import type { Observation } from '../../model/observation.js';
+} from '../../model/localStorage/localStorage.js';
 import { createDeleteErrno } from '../../properties/deleteErrno.js';
 import { createGetNeverCreatesWithoutFlag } from '../../properties/getNeverCreatesWithoutFlag.js';
 import { createGetNextKeyNotsupp } from '../../properties/getNextKeyNotsupp.js';

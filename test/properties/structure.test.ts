@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cgrpStorageDelete } from '../../model/cgrpStorage.js';
-import type { CpuNo } from '../../model/ids.js';
-import { bpfSelemAlloc, linkMapNolock, linkStorageNolock, smapOf } from '../../model/localStorage.js';
+import { cgrpStorageDelete } from '../../model/cgrpStorage/cgrpStorage.js';
+import type { CpuNo } from '../../model/core/ids.js';
+import {
+  bpfSelemAlloc,
+  linkMapNolock,
+  linkStorageNolock,
+  smapOf,
+} from '../../model/localStorage/localStorage.js';
 import { createBusyCounter } from '../../properties/busyCounter.js';
 import { createCacheValid } from '../../properties/cacheValid.js';
 import { createDoubleLink } from '../../properties/doubleLink.js';

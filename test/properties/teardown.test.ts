@@ -1,20 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { cgroupRmdir } from '../../model/cgroup.js';
+import { cgroupRmdir } from '../../model/cgroup/cgroup.js';
+import { BPF_F_ALLOW_MULTI } from '../../model/cgroup/cgroupBpf.js';
+import { cgroupBpfAttach } from '../../model/cgroup/cgroupBpfAttach.js';
+import { cgroupStorageMapAlloc, cgroupStorageMapOf } from '../../model/cgroupStorage/cgroupStorage.js';
 import {
   BPF_LOCAL_STORAGE_GET_F_CREATE,
   cgrpStorageDelete,
   cgrpStorageGet,
-} from '../../model/cgrpStorage.js';
-import { cgrpStorageMapFree } from '../../model/cgrpStorageMap.js';
-import { bpfSelemAlloc, smapOf, unlinkMapNolock, unlinkSnode } from '../../model/localStorage.js';
-import { SELEM_UNLINKED } from '../../model/localStorageState.js';
+} from '../../model/cgrpStorage/cgrpStorage.js';
+import { cgrpStorageMapFree } from '../../model/cgrpStorage/cgrpStorageMap.js';
+import { OK0 } from '../../model/core/errno.js';
+import type { CpuNo } from '../../model/core/ids.js';
+import { runToCompletion, step } from '../../model/core/step.js';
+import type { Kernel } from '../../model/kernel/kernel.js';
+import {
+  bpfSelemAlloc,
+  smapOf,
+  unlinkMapNolock,
+  unlinkSnode,
+} from '../../model/localStorage/localStorage.js';
+import { SELEM_UNLINKED } from '../../model/localStorage/localStorageState.js';
+import { kworker, rcuWorker } from '../../model/sync/rcuWorker.js';
 import { createCleanupOnFree } from '../../properties/cleanupOnFree.js';
 import { createE3SingleFree } from '../../properties/e3SingleFree.js';
 import { createFreeAfterGracePeriod } from '../../properties/freeAfterGracePeriod.js';
 import { createMapFreeClean } from '../../properties/mapFreeClean.js';
 import { createNoCreateOnDying } from '../../properties/noCreateOnDying.js';
 import { createNoLeak } from '../../properties/noLeak.js';
-import { inRcu, runOp, start } from '../model/driver.js';
+import { inRcu, runAll, runOp, start } from '../model/driver.js';
+import { load, makeKernel } from '../model/selftests/fixture.js';
 import { drainDeferred } from '../model/world.js';
 import { Checker, create, endOf, era, makeWorld, type World } from './fixture.js';
 
@@ -23,6 +37,28 @@ const rmdir = (w: World) => runOp(w.k, w.user, cgroupRmdir(w.k, w.user, w.cg));
 function freeCgroup(w: World): void {
   rmdir(w);
   if (!drainDeferred(w)) throw new Error('deferred work stalled');
+}
+
+/** root ⊃ parent, with a cgroup_skb egress program on parent using deprecated map `cs` of `mapType`. */
+function deprecatedWorld(mapType: 'cgroup_storage' | 'percpu_cgroup_storage') {
+  const { k, user } = makeKernel();
+  const root = k.cgroups.mkdir(null, 'root');
+  const parent = k.cgroups.mkdir(root, 'parent');
+  const r = cgroupStorageMapAlloc(k, { name: 'cs', mapType, keySize: 16, valueSize: 8 });
+  if (!r.ok) throw new Error(`map create: ${r.errno}`);
+  const insns = ['call get_local_storage map=cs', 'exit 1'];
+  const egress = load(k, { name: 'egress', section: 'cgroup_skb/egress', insns }, { maps: { cs: r.value } });
+  expect(
+    runToCompletion(cgroupBpfAttach(k, user, parent, egress, 'cgroup_inet_egress', BPF_F_ALLOW_MULTI)),
+  ).toEqual(OK0);
+  return { k, user, root, parent, map: r.value };
+}
+
+/** Runs an RCU worker and a kworker until they wait idle; false on a stall. */
+function drainKernel(k: Kernel): boolean {
+  const rcu = k.addActor('rcu', 'rcu', 0 as CpuNo);
+  const kw = k.addActor('kworker', 'kworker', 0 as CpuNo);
+  return runAll([start(k, rcu, rcuWorker(k, rcu)), start(k, kw, kworker(k, kw))]);
 }
 
 describe('cleanup-on-free (invariant 8)', () => {
@@ -47,6 +83,44 @@ describe('cleanup-on-free (invariant 8)', () => {
       message: 'cgroup cg was freed but its bpf_cgrp_storage still points at storage 1000002 (1 element)',
     });
   });
+
+  it('is violated by a free that cleared the owner but left the element in a map bucket', () => {
+    // A broken bpf_cgrp_storage_free: it detaches the owner storage and its list
+    // but never unlinks the element from the map's bucket.
+    const w = makeWorld();
+    const elem = create(w, w.a)!;
+    w.k.cgroups.onFree.length = 0;
+    w.k.cgroups.onFree.push(function* forgetBucket(k, _actor, cg) {
+      yield step('bpf_cgrp_storage_free, forgetting the bucket', []);
+      const sel = k.localStorages.selems.get(elem)!;
+      Object.assign(sel, { isInStorage: false });
+      k.cgroups.get(cg).bpfCgrpStorage = null;
+    });
+    freeCgroup(w);
+    expect(endOf(w.k, createCleanupOnFree())).toEqual({
+      invariant: 'cleanup-on-free',
+      message: `cgroup cg was freed but element ${elem} of map m1 is still in a bucket of the map`,
+    });
+  });
+
+  it.each(['cgroup_storage', 'percpu_cgroup_storage'] as const)(
+    'is violated by a freed cgroup whose %s storage is still in the deprecated map',
+    (mapType) => {
+      const { k, user, root, parent, map } = deprecatedWorld(mapType);
+      const storage = cgroupStorageMapOf(k, map).list[0]!;
+      // A broken cgroup_bpf_release that empties the cgroup's list but never
+      // unlinks the storage from the map (bpf_cgroup_storage_unlink).
+      k.cgroups.onOffline.length = 0;
+      k.cgroupBpf.get(parent)!.storages.length = 0;
+      expect(runToCompletion(cgroupRmdir(k, user, parent))).toEqual(OK0);
+      expect(drainKernel(k)).toBe(true);
+      expect([k.cgroups.get(parent).state, k.cgroups.get(root).state]).toEqual(['freed', 'online']);
+      expect(endOf(k, createCleanupOnFree())).toEqual({
+        invariant: 'cleanup-on-free',
+        message: `cgroup parent was freed but deprecated map cs still holds its storage ${storage.obj}`,
+      });
+    },
+  );
 });
 
 describe('no-create-on-dying (invariant 7)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cgrpStorageUpdateElem } from '../../model/cgrpStorageSyscall.js';
-import { ok } from '../../model/errno.js';
-import { BPF_ANY, BPF_F_LOCK } from '../../model/localStorage.js';
+import { cgrpStorageUpdateElem } from '../../model/cgrpStorage/cgrpStorageSyscall.js';
+import { ok } from '../../model/core/errno.js';
+import { BPF_ANY, BPF_F_LOCK } from '../../model/localStorage/localStorage.js';
 import { createUpdateReplace, UPDATE_REPLACE } from '../../properties/updateReplace.js';
 import { runOp } from '../model/driver.js';
 import { elemOf, makeWorld, type World } from '../model/world.js';

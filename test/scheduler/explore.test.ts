@@ -6,7 +6,7 @@ import { explore, resolveExploreOptions } from '../../scheduler/explore.js';
 import { createRandomStrategy } from '../../scheduler/random.js';
 import { replay } from '../../scheduler/replay.js';
 import { TraceRecorder } from '../../scheduler/trace.js';
-import { TEST_SEED } from '../setup.js';
+import { TEST_SEEDS } from '../setup.js';
 import {
   acquire,
   at,
@@ -179,25 +179,28 @@ describe('explore (the runner)', () => {
     return { outcome, choices: log.snapshot(), trace: rec.steps, initial: rec.initialChoices };
   };
 
-  it('property: record then replay gives an identical trace (generated task sets and seeds)', () => {
-    fc.assert(
-      fc.property(specArb, fc.string(), (spec, seed) => {
-        const run = traceOf(spec, seed);
-        const again = replay(program(spec), run.choices);
-        expect(again.status).toBe('replayed');
-        expect(again.trace).toEqual(run.trace);
-        expect(again.outcome).toEqual(run.outcome);
-      }),
-      { seed: TEST_SEED, numRuns: 200 },
-    );
-  });
+  it.each(TEST_SEEDS)(
+    'property: record then replay gives an identical trace (generated task sets and seeds) (seed %i)',
+    (seed) => {
+      fc.assert(
+        fc.property(specArb, fc.string(), (spec, seed) => {
+          const run = traceOf(spec, seed);
+          const again = replay(program(spec), run.choices);
+          expect(again.status).toBe('replayed');
+          expect(again.trace).toEqual(run.trace);
+          expect(again.outcome).toEqual(run.outcome);
+        }),
+        { seed, numRuns: 200 },
+      );
+    },
+  );
 
-  it('property: the same seed twice gives identical traces', () => {
+  it.each(TEST_SEEDS)('property: the same seed twice gives identical traces (seed %i)', (seed) => {
     fc.assert(
       fc.property(specArb, fc.string(), (spec, seed) => {
         expect(traceOf(spec, seed)).toEqual(traceOf(spec, seed));
       }),
-      { seed: TEST_SEED, numRuns: 100 },
+      { seed, numRuns: 100 },
     );
   });
 });

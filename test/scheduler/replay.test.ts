@@ -57,6 +57,15 @@ describe('replay', () => {
     });
   });
 
+  it('a choice among n takes 0..n-1 and refuses n itself (the boundary)', () => {
+    const g = program({ tasks: [{ name: 'A', ops: [choice(2)] }] });
+    expect(replay(g, [0, 1])).toMatchObject({ status: 'replayed' });
+    expect(replay(g, [0, 2])).toMatchObject({
+      status: 'diverged',
+      divergence: { step: 0, choiceIndex: 1, reason: 'the stream gives 2 for a choice among 2' },
+    });
+  });
+
   it('a token round-trips a failing execution and replays it; a changed model is reported', () => {
     const f = program(spec);
     const found = explore(f, createDfsStrategy());

@@ -9,7 +9,7 @@ import { createDporStrategy } from '../../scheduler/dpor.js';
 import { explore } from '../../scheduler/explore.js';
 import { canonicalTrace, countMazurkiewiczTraces, recordingStrategy } from '../../scheduler/mazurkiewicz.js';
 import { restrictToSubtree, splitSearchTree } from '../../scheduler/subtrees.js';
-import { TEST_SEED } from '../setup.js';
+import { TEST_SEEDS } from '../setup.js';
 import { acquire, at, type ProgramSpec, program, read, release, set, smallProgram } from './programs.js';
 
 /** Complete executions of every subtree, canonicalised; and how many traces there are. */
@@ -46,14 +46,17 @@ describe('split dpor', () => {
     expect(new Set(got.seen)).toEqual(new Set(got.truth.canonical));
   });
 
-  it('property: on random small programs the subtrees run each trace exactly once', () => {
-    fc.assert(
-      fc.property(smallProgram(), (spec) => {
-        const got = runSplit(spec);
-        expect(got.seen.length).toBe(got.truth.traces);
-        expect(new Set(got.seen)).toEqual(new Set(got.truth.canonical));
-      }),
-      { seed: TEST_SEED, numRuns: 1_000 },
-    );
-  });
+  it.each(TEST_SEEDS)(
+    'property: on random small programs the subtrees run each trace exactly once (seed %i)',
+    (seed) => {
+      fc.assert(
+        fc.property(smallProgram(), (spec) => {
+          const got = runSplit(spec);
+          expect(got.seen.length).toBe(got.truth.traces);
+          expect(new Set(got.seen)).toEqual(new Set(got.truth.canonical));
+        }),
+        { seed, numRuns: 1_000 },
+      );
+    },
+  );
 });

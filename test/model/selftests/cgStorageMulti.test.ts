@@ -6,14 +6,14 @@
  * cgroup: one egress run and one ingress run of the child's effective programs.
  */
 import { describe, expect, it } from 'vitest';
-import { allocProgData, type BpfProgram } from '../../../model/bpfProgram.js';
-import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../../model/cgroupBpf.js';
-import { cgroupBpfAttach } from '../../../model/cgroupBpfAttach.js';
-import { type CgroupStorageKey, cgroupStorageMapAlloc } from '../../../model/cgroupStorage.js';
-import { cgroupStorageLookupElem } from '../../../model/cgroupStorageSyscall.js';
-import { ENOENT, err, OK0, ok } from '../../../model/errno.js';
-import type { CgroupId, MapId } from '../../../model/ids.js';
-import { runToCompletion } from '../../../model/step.js';
+import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../../model/cgroup/cgroupBpf.js';
+import { cgroupBpfAttach } from '../../../model/cgroup/cgroupBpfAttach.js';
+import { type CgroupStorageKey, cgroupStorageMapAlloc } from '../../../model/cgroupStorage/cgroupStorage.js';
+import { cgroupStorageLookupElem } from '../../../model/cgroupStorage/cgroupStorageSyscall.js';
+import { ENOENT, err, OK0, ok } from '../../../model/core/errno.js';
+import type { CgroupId, MapId } from '../../../model/core/ids.js';
+import { runToCompletion } from '../../../model/core/step.js';
+import { allocProgData, type BpfProgram } from '../../../model/programs/bpfProgram.js';
 import { load, makeKernel } from './fixture.js';
 
 /** egress: `__sync_fetch_and_add(&ptr_cg_storage->egress_pkts, 1); __sync_fetch_and_add(&invocations, 1); return 1;` */

@@ -7,22 +7,22 @@
  * as succeeding), bpf_cgroup_release reference counting.
  */
 import { describe, expect, it } from 'vitest';
-import { allocProgData } from '../../../model/bpfProgram.js';
-import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../../model/cgroupBpf.js';
-import { cgroupBpfAttach } from '../../../model/cgroupBpfAttach.js';
-import { cgrpStorageMapCreate } from '../../../model/cgrpStorageMap.js';
+import { BPF_F_ALLOW_MULTI, bpfProgRunArrayCg } from '../../../model/cgroup/cgroupBpf.js';
+import { cgroupBpfAttach } from '../../../model/cgroup/cgroupBpfAttach.js';
+import { cgrpStorageMapCreate } from '../../../model/cgrpStorage/cgrpStorageMap.js';
 import {
   cgrpStorageDeleteElem,
   cgrpStorageLookupElem,
   cgrpStorageUpdateElem,
-} from '../../../model/cgrpStorageSyscall.js';
-import { EACCES, OK0, ok } from '../../../model/errno.js';
-import type { MapId } from '../../../model/ids.js';
-import { attachTracing, runProg } from '../../../model/interpreter.js';
-import { fireHook } from '../../../model/kernel.js';
-import { BPF_ANY } from '../../../model/localStorage.js';
-import { runToCompletion } from '../../../model/step.js';
-import { verifyProgram } from '../../../model/verifier.js';
+} from '../../../model/cgrpStorage/cgrpStorageSyscall.js';
+import { EACCES, OK0, ok } from '../../../model/core/errno.js';
+import type { MapId } from '../../../model/core/ids.js';
+import { runToCompletion } from '../../../model/core/step.js';
+import { fireHook } from '../../../model/kernel/kernel.js';
+import { BPF_ANY } from '../../../model/localStorage/localStorage.js';
+import { allocProgData } from '../../../model/programs/bpfProgram.js';
+import { attachTracing, runProg } from '../../../model/programs/interpreter.js';
+import { verifyProgram } from '../../../model/programs/verifier.js';
 import { load, makeKernel, parse } from './fixture.js';
 
 const PID = 4242;

@@ -2,13 +2,14 @@
  * Shared set-up for the model's program tests: a kernel with named actors, and
  * programs parsed from their textual form and verified, failing loudly otherwise.
  */
-import type { BpfProgram } from '../../../model/bpfProgram.js';
-import { type ProgramEnv, type ProgramSpec, parseProgram } from '../../../model/bpfProgramParse.js';
-import type { CpuNo } from '../../../model/ids.js';
-import { type Actor, Kernel, type ModelOptions } from '../../../model/kernel.js';
-import { isStepReady } from '../../../model/ready.js';
-import type { Op } from '../../../model/step.js';
-import { verifyProgram } from '../../../model/verifier.js';
+
+import type { CpuNo } from '../../../model/core/ids.js';
+import type { Op } from '../../../model/core/step.js';
+import { type Actor, Kernel, type ModelOptions } from '../../../model/kernel/kernel.js';
+import { isStepReady } from '../../../model/kernel/ready.js';
+import type { BpfProgram } from '../../../model/programs/bpfProgram.js';
+import { type ProgramEnv, type ProgramSpec, parseProgram } from '../../../model/programs/bpfProgramParse.js';
+import { verifyProgram } from '../../../model/programs/verifier.js';
 
 /** A kernel with a task on each of CPUs 0 and 1 and a userspace thread on CPU 0. */
 export function makeKernel(options: ModelOptions = {}): { k: Kernel; cpu0: Actor; cpu1: Actor; user: Actor } {

@@ -1,8 +1,8 @@
-import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../scenarios/format/canonical.js';
 import { parseJsonText } from '../../../scenarios/format/jsonText.js';
 import { parseScenarioJson, validateScenario } from '../../../scenarios/format/validate.js';
+import { fc, test } from '../../seededProp.js';
 import { scenarioDefArb } from './arbitraries.js';
 
 /** Rebuilds every object with its keys in reverse order. */

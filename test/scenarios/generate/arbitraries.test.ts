@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { docCounter } from '../../../scenarios/catalogue/docCounter.js';
+import { VALIDATE_OPTIONS } from '../../../scenarios/engine/load.js';
 import type { ScenarioDef } from '../../../scenarios/format/types.js';
 import { parseScenarioJson, validateScenario } from '../../../scenarios/format/validate.js';
 import {
@@ -13,68 +14,82 @@ import {
   scenarioArbitrary,
   USER_OP_KINDS,
 } from '../../../scenarios/generate/index.js';
-import { VALIDATE_OPTIONS } from '../../../scenarios/load.js';
+import { TEST_SEEDS } from '../../setup.js';
 
 const cpuActors = (def: ScenarioDef) => def.actors.filter((a) => a.kind === 'cpu');
 const userActors = (def: ScenarioDef) => def.actors.filter((a) => a.kind === 'user');
 
 describe('scenarioArbitrary', () => {
-  it('generates scenarios that validate, survive a JSON round trip and compile', () => {
-    fc.assert(
-      fc.property(scenarioArbitrary(), (def) => {
-        const json = JSON.stringify(def);
-        expect(validateScenario(def, 'generated', VALIDATE_OPTIONS)).toEqual({ ok: true, value: def });
-        expect(parseScenarioJson(json, 'generated.json', VALIDATE_OPTIONS)).toEqual({ ok: true, value: def });
-        expect(prepareGenerated(def).def.name).toBe('generated');
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it.each(TEST_SEEDS)(
+    'generates scenarios that validate, survive a JSON round trip and compile (seed %i)',
+    (seed) => {
+      fc.assert(
+        fc.property(scenarioArbitrary(), (def) => {
+          const json = JSON.stringify(def);
+          expect(validateScenario(def, 'generated', VALIDATE_OPTIONS)).toEqual({ ok: true, value: def });
+          expect(parseScenarioJson(json, 'generated.json', VALIDATE_OPTIONS)).toEqual({
+            ok: true,
+            value: def,
+          });
+          expect(prepareGenerated(def).def.name).toBe('generated');
+        }),
+        { seed, numRuns: 200 },
+      );
+    },
+  );
 
-  it('stays inside its bounds: 1–3 cpu actors, root + 1–2 children, at most one user thread', () => {
-    fc.assert(
-      fc.property(scenarioArbitrary(), (def) => {
-        expect(cpuActors(def).length).toBeGreaterThanOrEqual(1);
-        expect(cpuActors(def).length).toBeLessThanOrEqual(3);
-        expect(userActors(def).length).toBeLessThanOrEqual(1);
-        expect(def.cgroups?.map((c) => c.name)).toSatisfy(
-          (names: string[]) => names.join() === 'root,app' || names.join() === 'root,app,web',
-        );
-        expect(def.maps?.[0]?.name).toBe('counters');
-        if (def.options?.lockTimeouts) expect(def.kernel).toBe('7.0');
-      }),
-      { numRuns: 100 },
-    );
-  });
+  it.each(TEST_SEEDS)(
+    'stays inside its bounds: 1–3 cpu actors, root + 1–2 children, at most one user thread (seed %i)',
+    (seed) => {
+      fc.assert(
+        fc.property(scenarioArbitrary(), (def) => {
+          expect(cpuActors(def).length).toBeGreaterThanOrEqual(1);
+          expect(cpuActors(def).length).toBeLessThanOrEqual(3);
+          expect(userActors(def).length).toBeLessThanOrEqual(1);
+          expect(def.cgroups?.map((c) => c.name)).toSatisfy(
+            (names: string[]) => names.join() === 'root,app' || names.join() === 'root,app,web',
+          );
+          expect(def.maps?.[0]?.name).toBe('counters');
+          if (def.options?.lockTimeouts) expect(def.kernel).toBe('7.0');
+        }),
+        { seed, numRuns: 100 },
+      );
+    },
+  );
 
-  it('honours constraints: a fixed program, one era, no userspace, exactly 2 CPUs running once', () => {
-    const mine = [
-      'call get map=counters cg=current flags=F_CREATE',
-      'jnull r0 out',
-      'atomic_add [r0+0] 2',
-      'out:',
-    ];
-    const arb = scenarioArbitrary({
-      programs: [mine],
-      eras: ['6.15'],
-      userOps: [],
-      minCpus: 2,
-      maxCpus: 2,
-      maxRunSteps: 1,
-      maxTimes: 1,
-    });
-    fc.assert(
-      fc.property(arb, (def) => {
-        expect(def.kernel).toBe('6.15');
-        expect(def.programs).toEqual([{ name: 'custom', type: 'tp_btf', attach: 'sys_enter', insns: mine }]);
-        expect(def.actors).toEqual([
-          { kind: 'cpu', name: 'cpu0', cgroup: expect.any(String), run: [{ program: 'custom' }] },
-          { kind: 'cpu', name: 'cpu1', cgroup: expect.any(String), run: [{ program: 'custom' }] },
-        ]);
-      }),
-      { numRuns: 20 },
-    );
-  });
+  it.each(TEST_SEEDS)(
+    'honours constraints: a fixed program, one era, no userspace, exactly 2 CPUs running once (seed %i)',
+    (seed) => {
+      const mine = [
+        'call get map=counters cg=current flags=F_CREATE',
+        'jnull r0 out',
+        'atomic_add [r0+0] 2',
+        'out:',
+      ];
+      const arb = scenarioArbitrary({
+        programs: [mine],
+        eras: ['6.15'],
+        userOps: [],
+        minCpus: 2,
+        maxCpus: 2,
+        maxRunSteps: 1,
+        maxTimes: 1,
+      });
+      fc.assert(
+        fc.property(arb, (def) => {
+          expect(def.kernel).toBe('6.15');
+          expect(def.programs).toEqual([
+            { name: 'custom', type: 'tp_btf', attach: 'sys_enter', insns: mine },
+          ]);
+          expect(def.actors).toEqual([
+            { kind: 'cpu', name: 'cpu0', cgroup: expect.any(String), run: [{ program: 'custom' }] },
+            { kind: 'cpu', name: 'cpu1', cgroup: expect.any(String), run: [{ program: 'custom' }] },
+          ]);
+        }),
+        { seed, numRuns: 20 },
+      );
+    },
+  );
 
   it('without swarm, every menu program and operation is available to every case', () => {
     const seen = new Set<string>();

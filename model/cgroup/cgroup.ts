@@ -1,0 +1,111 @@
+/**
+ * Cgroups: the hierarchy, the css reference count and the lifetime of a cgroup
+ * (kernel/cgroup/cgroup.c). A cgroup is online until rmdir; rmdir clears
+ * CSS_ONLINE, runs the offline hooks (cgroup_bpf_offline) and kills the self
+ * percpu_ref, which drops the base reference. When the count reaches 0,
+ * css_release queues css_release_work_fn, which queues css_free_rwork_fn behind
+ * an RCU grace period; that runs the free hooks (bpf_cgrp_storage_free), drops
+ * the parent's reference and frees the cgroup.
+ */
+
+import { EBUSY, ENOENT, err, OK0, type Result } from '../core/errno.js';
+import type { CgroupId } from '../core/ids.js';
+import { type Op, rd, rel, rmw, step, wr } from '../core/step.js';
+import type { Actor, Kernel } from '../kernel/kernel.js';
+import { lockAcquire, lockRelease } from '../sync/locks.js';
+import { callRcu, queueRcuWork } from '../sync/rcuWorker.js';
+import type { Cgroup } from './cgroupTable.js';
+
+export type { CgroupHook } from '../kernel/kernel.js';
+export type { Cgroup, CgroupState } from './cgroupTable.js';
+
+/**
+ * css_get() / cgroup_get(): takes a reference the caller already may take. An
+ * atomic of the refcount: percpu_ref_get() is this_cpu_inc() or, once killed,
+ * atomic_long_inc() (include/linux/percpu-refcount.h), its result unused.
+ */
+export function* cgroupGet(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const c = k.cgroups.get(cg);
+  yield step(`cgroup_get(${c.name})`, [rmw(c.refObj)]);
+  k.memory.use(c.obj, `${actor.name} cgroup_get`);
+  c.refcnt++;
+}
+
+/**
+ * css_put() / cgroup_put(): drops a reference; the last one starts the release.
+ * The decrement is an atomic of the refcount (percpu_ref_put_many: this_cpu_sub,
+ * or atomic_long_sub_and_test once killed); puts commute, since whichever is
+ * last queues the same release work. That queueing is why it also releases
+ * the workqueue (a write: it does not commute with other queue_work()s).
+ */
+export function* cgroupPut(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const c = k.cgroups.get(cg);
+  yield step(`cgroup_put(${c.name})`, [rmw(c.refObj), rel(k.work.obj)]);
+  cgroupPutNow(k, actor, cg);
+}
+
+/**
+ * The body of cgroup_put() for code already inside a step that declares
+ * an access of the cgroup's refObj and rel(k.work.obj). At 0 it runs css_release(): queue_work of
+ * css_release_work_fn. A live percpu_ref never reaches 0 (checker bug if it does).
+ */
+export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
+  const c = k.cgroups.get(cg);
+  k.memory.use(c.obj, `${actor.name} cgroup_put`);
+  c.refcnt--;
+  if (c.refcnt > 0) return;
+  if (!c.isDying) throw new Error(`cgroup ${c.name}: refcount reached 0 before percpu_ref_kill`);
+  k.work.queue(`css_release_work_fn(${c.name})`, (a) => cssReleaseWorkFn(k, a, cg));
+}
+
+/** css_release_work_fn(): under cgroup_mutex, queue_rcu_work(css_free_rwork_fn). */
+function* cssReleaseWorkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const c = k.cgroups.get(cg);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), ...callRcu(k)]);
+  // RCU_INIT_POINTER(cgrp->kn->priv, NULL): the fd path already fails on isDying.
+  queueRcuWork(k, `css_free_rwork_fn(${c.name})`, (a) => cssFreeRworkFn(k, a, cg));
+  yield* lockRelease(k, actor, k.cgroups.mutex);
+}
+
+/** css_free_rwork_fn() for a cgroup's self css: free hooks, put the parent, kfree(cgrp). */
+function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  const c = k.cgroups.get(cg);
+  for (const h of k.cgroups.onFree) yield* h(k, actor, cg);
+  const parent = c.parent === null ? undefined : k.cgroups.get(c.parent);
+  const parentAccesses = parent === undefined ? [] : [wr(parent.refObj), rel(k.work.obj)];
+  yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), wr(c.refObj), ...parentAccesses]);
+  if (parent !== undefined) cgroupPutNow(k, actor, parent.id);
+  k.memory.free(c.obj, `${actor.name} css_free_rwork_fn`);
+  c.state = 'freed';
+  k.observe({ kind: 'cgroup-free', actor: actor.id, cgroup: cg });
+}
+
+/**
+ * rmdir (cgroup_rmdir → cgroup_destroy_locked, kernel/cgroup/cgroup.c): -ENOENT if
+ * already removed, -EBUSY for a root or a cgroup with online children; else offline
+ * hooks, then percpu_ref_kill drops the base reference.
+ */
+export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0>> {
+  const c = k.cgroups.get(cg);
+  const kids = k.cgroups.children(cg).map((id) => rd(k.cgroups.get(id).obj));
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), ...kids]);
+  const r = checkRmdir(k, c);
+  if (r.ok) {
+    c.state = 'offline'; // CSS_ONLINE cleared, kernfs_remove(): no new lookups by path
+    for (const h of k.cgroups.onOffline) yield* h(k, actor, cg);
+    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), wr(c.refObj), rel(k.work.obj)]);
+    c.isDying = true;
+    cgroupPutNow(k, actor, cg);
+  }
+  yield* lockRelease(k, actor, k.cgroups.mutex);
+  k.observe({ kind: 'rmdir', actor: actor.id, cgroup: cg, ret: r.ok ? 0 : -r.errno });
+  return r;
+}
+
+function checkRmdir(k: Kernel, c: Cgroup): Result<0> {
+  if (c.state !== 'online') return err(ENOENT);
+  if (c.parent === null) return err(EBUSY);
+  // css_has_online_children(); tasks (cgroup_is_populated) are not modelled.
+  const isParent = k.cgroups.children(c.id).some((id) => k.cgroups.get(id).state === 'online');
+  return isParent ? err(EBUSY) : OK0;
+}
