@@ -257,10 +257,9 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
         return 0;
       }
       const ev = curChild!.event!;
-      let v: number;
-      if (dictated < ev.choices.length) v = ev.choices[dictated]!;
-      else if (ev.isPartial) v = 0;
-      else throw new Error(`dpor: task ${ev.task} made more data choices than when it was recorded`);
+      // Past the recorded choices (the step chooses only in some orders, e.g. a
+      // contended rqspinlock may time out): the first value, the others as siblings.
+      const v = dictated < ev.choices.length ? ev.choices[dictated]! : 0;
       dictated++;
       if (isFrontier) addAlternatives(v, n);
       cur!.choices.push(v);
@@ -268,7 +267,8 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
     },
     afterStep(): void {
       const ev = curChild!.event!;
-      if (ev.isPartial) {
+      // The step's own choices, also when this order made more or fewer than recorded.
+      if (ev.isPartial || ev.choices.length !== cur!.choices.length) {
         ev.choices = cur!.choices.slice();
         ev.isPartial = false;
       }

@@ -24,6 +24,7 @@ import {
   set,
   smallProgram,
   take,
+  tryLock,
   waitFor,
 } from './programs.js';
 
@@ -268,6 +269,32 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
       [20, false, 63],
       [36, true, 36],
       [36, true, 36],
+    ]);
+  });
+
+  it('a lock attempt that may run while the lock is held (an rqspinlock timeout) is reversed with the unlock too; every trace, not each once', () => {
+    // B's attempt before A's lock, inside A's section (two failures: the data
+    // choice), after A's unlock. Inside is found only by reversing B's attempt
+    // with A's unlock, which a blocking lock never needs.
+    const got = runDpor({
+      tasks: [
+        { name: 'A', ops: [acquire('L'), release('L')] },
+        { name: 'B', ops: [tryLock('L'), release('L')] },
+      ],
+    });
+    expect([got.naive, got.traces, got.missed, got.r.executions]).toEqual([6, 6, 0, 8]);
+    // BBAA three times: the reversals of B's attempt with A's lock, from each
+    // order inside, are not recognised as one (the lock rule assumes an acquire
+    // that runs only when the lock is free).
+    expect(got.executions).toEqual([
+      'AABB',
+      'AB(0)AB',
+      'AB(0)BA',
+      'AB(1)AB',
+      'AB(1)BA',
+      'BBAA',
+      'BBAA',
+      'BBAA',
     ]);
   });
 

@@ -39,6 +39,8 @@ export interface Op {
   readonly atomics?: readonly string[];
   /** A server loop's wait for work: an execution may end with the task waiting here. */
   readonly isIdleWait?: boolean;
+  /** A lock attempt that may run while another task holds it (an rqspinlock that may time out). */
+  readonly tries?: string;
 }
 
 /** `reg = x`. */
@@ -123,6 +125,12 @@ export const take = (x: string): Op => ({
     s.vars.set(x, s.get(x) - 1);
   },
 });
+/**
+ * An rqspinlock-like attempt at lock `l`: takes it when free; when another task
+ * holds it, the step still runs and chooses between two failures (in var
+ * `fail_l`: 1 or 2). Declared as an acquire and a read of the lock.
+ */
+export const tryLock = (l: string): Op => ({ label: `trylock(${l})`, reads: [], writes: [], tries: l });
 /** A daemon's take of semaphore `x`: like take, but an execution may end with it waiting. */
 export const idleTake = (x: string): Op => ({ ...take(x), label: `idle-take(${x})`, isIdleWait: true });
 /** Runs `op` at virtual time `t` or later. */
@@ -148,7 +156,7 @@ function objectIds(spec: ProgramSpec): Map<string, number> {
   const ids = new Map<string, number>();
   for (const t of spec.tasks) {
     for (const op of t.ops) {
-      const named = [op.acquires, op.releases, op.posts, op.takes].map((n) => n ?? '');
+      const named = [op.acquires, op.releases, op.posts, op.takes, op.tries].map((n) => n ?? '');
       for (const name of [...op.reads, ...op.writes, ...(op.atomics ?? []), ...named]) {
         if (name !== '' && !ids.has(name)) ids.set(name, ids.size);
       }
@@ -166,6 +174,9 @@ function stepInfo(op: Op, ids: Map<string, number>): StepInfo {
   if (op.releases !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.releases)! });
   if (op.takes !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.takes)! });
   if (op.posts !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.posts)! });
+  if (op.tries !== undefined) {
+    accesses.push({ kind: 'acquire', obj: ids.get(op.tries)! }, { kind: 'read', obj: ids.get(op.tries)! });
+  }
   return { label: op.label, accesses };
 }
 
@@ -204,7 +215,13 @@ class ProgramTask implements Task {
       if (this.store.locks.has(op.acquires)) throw new Error(`${this.name}: ${op.acquires} already held`);
       this.store.locks.set(op.acquires, this.index);
     }
-    if (op.releases !== undefined) this.store.locks.delete(op.releases);
+    if (op.tries !== undefined) {
+      const holder = this.store.locks.get(op.tries);
+      if (holder === undefined) this.store.locks.set(op.tries, this.index);
+      else if (holder !== this.index) this.store.vars.set(`fail_${op.tries}`, 1 + this.choose(2));
+    }
+    if (op.releases !== undefined && this.store.locks.get(op.releases) === this.index)
+      this.store.locks.delete(op.releases);
     op.run?.(this.store, this.local, this.choose);
     this.pc++;
   }
@@ -262,9 +279,10 @@ export function lostUpdate(count: number, rounds: number, noise = 0): ProgramSpe
  * Random small programs for properties: 2–3 tasks, at most 9 steps, mixing
  * reads, writes and atomic increments of two variables, locked sections
  * (incl. both lock orders), data choices, local steps, flag waits, a semaphore
- * (with daemon-style idle takes) and timers.
+ * (with daemon-style idle takes) and timers; with `isWithTryLock`, also
+ * rqspinlock-like attempts that run while the lock is held.
  */
-export function smallProgram(): fc.Arbitrary<ProgramSpec> {
+export function smallProgram(isWithTryLock = false): fc.Arbitrary<ProgramSpec> {
   const objs = fc.constantFrom('x', 'y');
   const op: fc.Arbitrary<Op[]> = fc.oneof(
     objs.map((o) => [read(o)]),
@@ -279,6 +297,7 @@ export function smallProgram(): fc.Arbitrary<ProgramSpec> {
     ),
     objs.map((o) => [waitFor(o, 1)]),
     fc.constantFrom<Op[]>([post('s')], [take('s')], [idleTake('s')]),
+    ...(isWithTryLock ? [fc.constant<Op[]>([tryLock('L'), release('L')])] : []),
   );
   const timed = fc
     .tuple(op, fc.constantFrom(0, 0, 0, 5, 10))

@@ -72,4 +72,14 @@ describe('dpor soundness against naive enumeration', () => {
     // The generator makes enough programs whose outcome depends on the interleaving.
     expect(violating).toBeGreaterThan(PROGRAMS / 10);
   });
+
+  it('property: with lock attempts that may run while the lock is held (rqspinlock timeouts), the same outcomes; optimality is not claimed there', () => {
+    fc.assert(
+      fc.property(smallProgram(true), (spec) => {
+        const naive = outcomes(spec, createDfsStrategy());
+        expect(outcomes(spec, createDporStrategy()).reached).toEqual(naive.reached);
+      }),
+      { seed: TEST_SEED, numRuns: 400 },
+    );
+  });
 });
