@@ -3,7 +3,7 @@
  * default resolved, plus what only the cli uses (the time budget).
  */
 import type { ParamInfo, RunOptions, StrategyName } from '../scenarios/engine/engine.js';
-import { flagValue, type ParsedArgs } from './argv.js';
+import { flagValue, hasFlag, type ParsedArgs } from './argv.js';
 import {
   DEFAULT_DEPTH,
   DEFAULT_MAX_STEPS,
@@ -31,6 +31,8 @@ export interface CheckRequest {
   readonly target: string;
   readonly run: RunOptions;
   readonly isSeedFromClock: boolean;
+  /** `--strict`: an incomplete, stopped or vacuous pass fails. */
+  readonly isStrict: boolean;
   readonly budgetMs?: number;
 }
 
@@ -71,6 +73,7 @@ export function resolveCheckRequest(args: ParsedArgs, io: CliIo): CheckRequest {
     target,
     run,
     isSeedFromClock: seedRaw === undefined,
+    isStrict: hasFlag(args, 'strict'),
     ...(budgetMs === undefined ? {} : { budgetMs }),
   };
 }

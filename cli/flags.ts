@@ -30,8 +30,20 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
     boolean('strict'),
     ...OUTPUT_FLAGS,
   ],
+  test: [
+    boolean('catalogue'),
+    boolean('strict'),
+    value('seed'),
+    value('time-budget'),
+    value('workers'),
+    value('shard'),
+    value('junit'),
+    value('github'),
+    value('config'),
+    boolean('help'),
+  ],
   replay: OUTPUT_FLAGS,
-  merge: OUTPUT_FLAGS,
+  merge: [boolean('strict'), ...OUTPUT_FLAGS],
   help: [],
 };
 

@@ -12,8 +12,8 @@ import { createEngine } from '../scenarios/index.js';
 import { createNodeIo } from './nodeIo.js';
 import { runCli } from './runCli.js';
 
-/** The version in the nearest package.json named cgrpcheck (cli/ in source, dist/cli/ when built). */
-function packageVersion(): string {
+/** The nearest package.json named cgrpcheck (cli/ in source, dist/cli/ when built): its folder and version. */
+function findPackage(): { readonly root?: string; readonly version: string } {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
@@ -21,12 +21,12 @@ function packageVersion(): string {
         name?: string;
         version?: string;
       };
-      if (pkg.name === 'cgrpcheck' && pkg.version) return pkg.version;
+      if (pkg.name === 'cgrpcheck' && pkg.version) return { root: dir, version: pkg.version };
     } catch {
       // no package.json here; keep walking up
     }
     const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
+    if (parent === dir) return { version: 'unknown' };
     dir = parent;
   }
 }
@@ -52,9 +52,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 const engine = buildEngine();
 if (engine === undefined) process.exitCode = 3;
-else
+else {
+  const pkg = findPackage();
   process.exitCode = await runCli(
     process.argv.slice(2),
-    createNodeIo(packageVersion(), availableParallelism()),
+    createNodeIo(pkg.version, availableParallelism(), pkg.root),
     engine,
   );
+}

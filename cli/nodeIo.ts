@@ -1,12 +1,24 @@
 /** CliIo over the real process: stdout, stderr, the file system, the clock, SIGINT. */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  appendFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { CliIo, IoResult, PathKind } from './io.js';
 
 let tempCounter = 0;
 
 /** The process's CliIo; `version` and `parallelism` are resolved by the caller. */
-export function createNodeIo(version: string, parallelism: number): CliIo {
+export function createNodeIo(version: string, parallelism: number, packageRoot?: string): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -20,6 +32,8 @@ export function createNodeIo(version: string, parallelism: number): CliIo {
     statPath,
     readFile: (path) => attempt(() => readFileSync(path, 'utf8')),
     writeFileAtomic,
+    isSpecialFile,
+    realPath,
     makeFolder: (path) =>
       attempt(() => {
         mkdirSync(path, { recursive: true });
@@ -29,7 +43,16 @@ export function createNodeIo(version: string, parallelism: number): CliIo {
       return () => process.off('SIGINT', handler);
     },
     exit: (code) => process.exit(code),
+    listFolder: (path) => attempt(() => readdirSync(path).sort(compareCodeUnits)),
+    appendFile: (path, text) => attempt(() => appendFileSync(path, text, 'utf8')),
+    env: process.env,
+    ...(packageRoot === undefined ? {} : { packageRoot }),
   };
+}
+
+/** Orders names by UTF-16 code unit, the same on every machine and locale. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A terminal's width, when it is a terminal that knows it (a pty may say 0). */
@@ -45,8 +68,48 @@ function statPath(path: string): PathKind {
   }
 }
 
-/** Temp file in the same folder (same file system), then rename over `path`. */
+/** Follows symlinks to the file they name, then writes it as {@link CliIo.writeFileAtomic} says. */
 function writeFileAtomic(path: string, text: string): IoResult<void> {
+  const target = linkTarget(path);
+  if (isSpecialFile(target))
+    return attempt(() => writeFileSync(target, text, { encoding: 'utf8', flag: 'w' }));
+  return replaceRegularFile(target, text);
+}
+
+/** The path a chain of symlinks ends at (which may not exist yet); `path` itself when it is no link. */
+function linkTarget(path: string): string {
+  let at = path;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return at;
+      at = resolve(dirname(at), readlinkSync(at));
+    } catch {
+      return at;
+    }
+  }
+  return at;
+}
+
+function isSpecialFile(path: string): boolean {
+  try {
+    const s = statSync(path);
+    return !s.isFile() && !s.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realPath(parent), basename(path));
+  }
+}
+
+/** Temp file in the same folder (same file system), then rename over `path`. */
+function replaceRegularFile(path: string, text: string): IoResult<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter++}.tmp`);
   const written = attempt(() => {
     writeFileSync(temp, text, { encoding: 'utf8', flag: 'wx' });

@@ -1,4 +1,5 @@
 /** What a command hands to the formats: the engine's report plus what only the cli knows. */
+import type { Judgement } from '../scenarios/engine/expectation.js';
 import type { CheckReport } from '../scenarios/engine/result.js';
 
 /** Why a run stopped before its runs were done. */
@@ -13,21 +14,9 @@ export interface Outcome {
   readonly stoppedBy?: StopReason;
   /** Human lines about the stop and how to resume (empty when it ran to the end). */
   readonly notes: readonly string[];
+  /** The report judged against the scenario's `expect`: decides the exit code. */
+  readonly judgement: Judgement;
 }
 
 /** Strategies that enumerate the space rather than sample it. */
 export const EXHAUSTIVE_STRATEGIES: readonly string[] = ['dfs', 'dpor', 'bounded'];
-
-/**
- * True for a pass of an exhaustive strategy that did not cover what it set
- * out to: the whole space, or for `bounded` every execution within its bound.
- * What `--strict` turns into a failure.
- */
-export function isIncompleteExhaustive(r: CheckReport): boolean {
-  return (
-    EXHAUSTIVE_STRATEGIES.includes(r.strategy) &&
-    r.verdict === 'pass' &&
-    !r.complete &&
-    r.completeWithinPreemptions === undefined
-  );
-}

@@ -9,6 +9,7 @@ import { runCheck } from './commands/check.js';
 import { runList } from './commands/list.js';
 import { runMerge } from './commands/merge.js';
 import { runReplay } from './commands/replay.js';
+import { runTest } from './commands/test.js';
 import { ALL_FLAGS, COMMAND_FLAGS } from './flags.js';
 import type { CliIo } from './io.js';
 import { usageText } from './usage.js';
@@ -60,6 +61,8 @@ async function dispatch(argv: string[], io: CliIo, engine: Engine): Promise<numb
       return runCheck(args, rest, io, engine);
     case 'replay':
       return runReplay(args, io, engine);
+    case 'test':
+      return runTest(args, io, engine);
     default:
       return runMerge(args, io, engine);
   }

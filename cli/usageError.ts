@@ -15,8 +15,6 @@ export const EXIT = {
   usage: 2,
   /** A checker bug: the only case that prints a stack. */
   internal: 3,
-  /** `--strict`: an exhaustive search passed without covering its space. */
-  incomplete: 4,
   /** Second Ctrl-C: no report, no verdict (the shell's convention for SIGINT). */
   aborted: 130,
 } as const;

@@ -23,6 +23,8 @@ export interface FinalExpectation {
   readonly attachType?: AttachType;
   /** u64 words from offset 0, the rest zero; undefined: no entry. */
   readonly value: readonly number[] | undefined;
+  /** Instead of `value`: the key ends with one of these (undefined: no entry). */
+  readonly anyOf?: readonly (readonly number[] | undefined)[];
 }
 
 /** The key's current value, or undefined when it has no entry. */
@@ -51,21 +53,26 @@ export function finalValueOf(k: Kernel, e: FinalExpectation): readonly number[] 
 const show = (v: readonly number[] | undefined): string =>
   v === undefined ? 'no entry' : `[${v.join(', ')}]`;
 
+/** Equal values, or both absent; missing words are zero. */
+function isSame(got: readonly number[] | undefined, want: readonly number[] | undefined): boolean {
+  if (got === undefined || want === undefined) return got === want;
+  const n = Math.max(got.length, want.length);
+  for (let i = 0; i < n; i++) if ((got[i] ?? 0) !== (want[i] ?? 0)) return false;
+  return true;
+}
+
 function mismatch(k: Kernel, e: FinalExpectation): Violation | undefined {
   const got = finalValueOf(k, e);
-  const want = e.value;
-  if (got === undefined && want === undefined) return undefined;
-  if (got !== undefined && want !== undefined) {
-    const n = Math.max(got.length, want.length);
-    if (Array.from({ length: n }, (_, i) => i).every((i) => (got[i] ?? 0) === (want[i] ?? 0)))
-      return undefined;
-  }
-  const padded =
+  const wants = e.anyOf ?? [e.value];
+  if (wants.some((want) => isSame(got, want))) return undefined;
+  const padded = wants.map((want) =>
     want === undefined
       ? undefined
-      : Array.from({ length: got?.length ?? want.length }, (_, i) => want[i] ?? 0);
+      : Array.from({ length: got?.length ?? want.length }, (_, i) => want[i] ?? 0),
+  );
   const key = `${mapName(k, e.map)}[${cgroupName(k, e.cgroup)}${e.attachType === undefined ? '' : `, ${e.attachType}`}]`;
-  return violation(FINAL_VALUE, `at the end ${key} holds ${show(got)}; the scenario expects ${show(padded)}`);
+  const expected = padded.length === 1 ? show(padded[0]) : `one of ${padded.map(show).join(', ')}`;
+  return violation(FINAL_VALUE, `at the end ${key} holds ${show(got)}; the scenario expects ${expected}`);
 }
 
 /** Creates the property for a scenario's expectations (checked at the end, in order). */

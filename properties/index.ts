@@ -77,7 +77,7 @@ const FACTORIES: ReadonlyMap<string, () => Property> = new Map([
 ]);
 
 /**
- * Names scenarios/format/vocabulary.ts KNOWN_INVARIANTS uses for the same claims.
+ * Other names for the same claims (the KERNEL-SEMANTICS section 7 names).
  * createProperty(alias) builds the canonical property reporting under the alias, so
  * a scenario's `expect` matches the violation it gets.
  */

@@ -9,8 +9,10 @@ import { mergeReports } from './engine/merge.js';
 import { prepareRun } from './engine/prepare.js';
 import { replayTokenReport } from './engine/replayToken.js';
 
-export { assertScenario, type CheckOptions, check, replay } from './api/api.js';
+export { type AssertOptions, assertScenario, type CheckOptions, check, replay } from './api/api.js';
+export { OptionError } from './api/apiOptions.js';
 export type * from './engine/engine.js';
+export { type Judgement, judgeReport, type Shortfall } from './engine/expectation.js';
 export type * from './engine/result.js';
 export { scenario } from './format/builder.js';
 export * from './generate/index.js';

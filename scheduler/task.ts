@@ -74,6 +74,8 @@ export interface Execution {
   checkEnd(): Violation | undefined;
   /** Optional: what the last step changed, for traces (never called in the hot loop). */
   describeLastStep?(): string;
+  /** Optional: a readable name of an abstract object id, for traces (never called in the hot loop). */
+  describeObject?(obj: number): string | undefined;
 }
 
 /** Read-only view of the scheduler's virtual clock (no wall clock anywhere). */

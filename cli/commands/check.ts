@@ -1,17 +1,17 @@
 /** `cgrpcheck check <scenario | file.json> [options]`. */
 import { resolve } from 'node:path';
 import type { Engine, LoadedScenario } from '../../scenarios/engine/engine.js';
-import { hasFlag, type ParsedArgs } from '../argv.js';
+import { judgeReport } from '../../scenarios/engine/expectation.js';
+import type { ParsedArgs } from '../argv.js';
 import { checkParams, resolveCheckRequest } from '../checkOptions.js';
 import { UNBOUNDED_RUNS } from '../defaults.js';
 import { COMMAND_FLAGS } from '../flags.js';
 import type { CliIo } from '../io.js';
-import { isIncompleteExhaustive } from '../outcome.js';
 import { createProgressLine } from '../progress.js';
 import { stopNotes } from '../resume.js';
 import { createStopControl } from '../stopControl.js';
-import { EXIT, UsageError } from '../usageError.js';
-import { emitOutcome, resolveOutputPlan } from './output.js';
+import { UsageError } from '../usageError.js';
+import { emitOutcome, refuseInputOverwrite, resolveOutputPlan } from './output.js';
 import { withElapsed } from './report.js';
 
 /** Validates everything, runs the check with progress and budget, prints the verdict. */
@@ -23,6 +23,10 @@ export async function runCheck(
 ): Promise<number> {
   const request = resolveCheckRequest(args, io);
   const plan = resolveOutputPlan(args, io);
+  const inputs = looksLikePath(request.target)
+    ? [{ path: resolve(io.cwd, request.target), what: 'the scenario file' }]
+    : [];
+  refuseInputOverwrite(io, '--out', plan.out, inputs, true);
   const scenario = loadScenario(request.target, io, engine);
   checkParams(scenario.info.name, request.run.params, scenario.info.params);
   const startMs = io.now();
@@ -43,18 +47,18 @@ export async function runCheck(
   const report = withElapsed(checked.value, io.now() - startMs);
   const stoppedBy = stop.stoppedBy();
   const notes = stopNotes(stoppedBy, report, argv, COMMAND_FLAGS.check!);
+  const judgement = judgeReport(report, {
+    isStrict: request.isStrict,
+    ...(stoppedBy ? { stoppedBy } : {}),
+  });
   const outcome = {
     report,
     isSeedFromClock: request.isSeedFromClock,
     notes,
+    judgement,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
-  const code = emitOutcome(io, plan, outcome, true);
-  if (code !== EXIT.pass || !hasFlag(args, 'strict') || !isIncompleteExhaustive(report)) return code;
-  io.stderr(
-    `cgrpcheck: --strict: ${report.strategy} stopped after ${report.stats.executions} executions without covering the space\n`,
-  );
-  return EXIT.incomplete;
+  return emitOutcome(io, plan, outcome, true);
 }
 
 /** A path must exist before the engine reads it; a name must be in the catalogue. */

@@ -1,12 +1,13 @@
 /** `cgrpcheck merge <report.json ...>`: one verdict from the JSON reports of shards. */
 import { resolve } from 'node:path';
 import type { Engine } from '../../scenarios/engine/engine.js';
+import { judgeReport } from '../../scenarios/engine/expectation.js';
 import type { CheckReport } from '../../scenarios/engine/result.js';
-import type { ParsedArgs } from '../argv.js';
+import { hasFlag, type ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import type { StopReason } from '../outcome.js';
 import { UsageError } from '../usageError.js';
-import { emitOutcome, resolveOutputPlan } from './output.js';
+import { emitOutcome, refuseInputOverwrite, resolveOutputPlan } from './output.js';
 
 interface ShardFile {
   readonly report: CheckReport;
@@ -17,6 +18,8 @@ interface ShardFile {
 export function runMerge(args: ParsedArgs, io: CliIo, engine: Engine): number {
   if (args.positionals.length === 0) throw new UsageError('merge: missing report files');
   const plan = resolveOutputPlan(args, io);
+  const inputs = args.positionals.map((f) => ({ path: resolve(io.cwd, f), what: 'a report to merge' }));
+  refuseInputOverwrite(io, '--out', plan.out, inputs, true);
   const shards = args.positionals.map((file) => readShard(file, io));
   const merged = engine.merge(shards.map((s) => s.report));
   if (!merged.ok) throw new UsageError(merged.error.message);
@@ -29,10 +32,15 @@ export function runMerge(args: ParsedArgs, io: CliIo, engine: Engine): number {
       `note: ${args.positionals[i]} was stopped early (${s.stoppedBy}); the merge covers only what it explored`,
     );
   });
+  const judgement = judgeReport(merged.value, {
+    isStrict: hasFlag(args, 'strict'),
+    ...(stoppedBy ? { stoppedBy } : {}),
+  });
   const outcome = {
     report: merged.value,
     isSeedFromClock: false,
     notes,
+    judgement,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
   return emitOutcome(io, plan, outcome, true);
@@ -55,7 +63,15 @@ function readShard(file: string, io: CliIo): ShardFile {
   const missing = missingField(parsed);
   if (missing !== undefined)
     throw new UsageError(`merge: '${file}' is not a cgrpcheck JSON report (${missing})`);
-  const { stoppedBy, ...report } = parsed as CheckReport & { stoppedBy?: unknown };
+  // `expectation` is the cli's judgement of the shard, not part of the engine's report.
+  const {
+    stoppedBy,
+    expectation: _judged,
+    ...report
+  } = parsed as CheckReport & {
+    stoppedBy?: unknown;
+    expectation?: unknown;
+  };
   const reason = stoppedBy === 'interrupt' || stoppedBy === 'time-budget' ? stoppedBy : undefined;
   return { report: report as CheckReport, ...(reason ? { stoppedBy: reason } : {}) };
 }

@@ -1,10 +1,11 @@
 /** `cgrpcheck replay <token | token-file>`: the same violation, the same trace. */
 import { resolve } from 'node:path';
 import type { Engine } from '../../scenarios/engine/engine.js';
+import { judgeReport } from '../../scenarios/engine/expectation.js';
 import type { ParsedArgs } from '../argv.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usageError.js';
-import { emitOutcome, resolveOutputPlan } from './output.js';
+import { emitOutcome, refuseInputOverwrite, resolveOutputPlan } from './output.js';
 import { withElapsed } from './report.js';
 
 /** Replays a token given inline or in a file, and prints it like a check. */
@@ -13,12 +14,18 @@ export function runReplay(args: ParsedArgs, io: CliIo, engine: Engine): number {
   if (args.positionals.length > 1)
     throw new UsageError(`replay: unexpected argument '${args.positionals[1]}'`);
   const plan = resolveOutputPlan(args, io);
-  const token = readToken(args.positionals[0]!, io);
+  const arg = args.positionals[0]!;
+  const tokenPath = resolve(io.cwd, arg);
+  if (arg.trim() !== '' && io.statPath(tokenPath) === 'file') {
+    refuseInputOverwrite(io, '--out', plan.out, [{ path: tokenPath, what: 'the token file to replay' }]);
+  }
+  const token = readToken(arg, io);
   const startMs = io.now();
   const replayed = engine.replay(token);
   if (!replayed.ok) throw new UsageError(replayed.error.message);
   const report = withElapsed(replayed.value, io.now() - startMs);
-  return emitOutcome(io, plan, { report, isSeedFromClock: false, notes: [] }, false);
+  const outcome = { report, isSeedFromClock: false, notes: [], judgement: judgeReport(report) };
+  return emitOutcome(io, plan, outcome, false);
 }
 
 /** The token itself, or the trimmed contents of the file `arg` names. */

@@ -1,8 +1,11 @@
 /**
  * Graphviz DOT of the counterexample's happens-before graph (graphlib has no
  * DOT writer, so this is one): a cluster per task, solid edges for program
- * order, dashed edges for conflicts labelled with their objects.
+ * order, dashed edges for conflicts labelled with the names of their objects
+ * (map, cgroup, lock), and gray edges for the program order the reduction
+ * dropped, so every cluster reads top to bottom in step order.
  */
+import type { TraceRow } from '../../scenarios/engine/result.js';
 import type { Outcome } from '../outcome.js';
 import { replayCommand } from '../shell.js';
 import { buildHappensBefore } from './happensBefore.js';
@@ -10,6 +13,15 @@ import { buildHappensBefore } from './happensBefore.js';
 /** Quotes a DOT string: backslashes, quotes and newlines escaped. */
 export function dotString(text: string): string {
   return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+}
+
+/** The name of every object the trace names, by id (the first name seen wins). */
+function objectNames(trace: readonly TraceRow[]): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const row of trace) {
+    for (const a of row.accesses) if (a.name !== undefined && !names.has(a.obj)) names.set(a.obj, a.name);
+  }
+  return names;
 }
 
 /** Renders the happens-before graph (empty on a pass) as DOT text. */
@@ -39,11 +51,17 @@ export function renderDot(outcome: Outcome): string {
     }
     lines.push('  }');
   }
+  const names = objectNames(v?.trace ?? []);
   for (const e of g.edges()) {
     const label = g.edge(e);
-    const attrs =
-      label.kind === 'program' ? '' : ` [style=dashed, label=${dotString(`obj ${label.objs.join(', ')}`)}]`;
+    const objs = label.objs.map((o) => names.get(o) ?? `obj ${o}`).join(', ');
+    const attrs = label.kind === 'program' ? '' : ` [style=dashed, label=${dotString(objs)}]`;
     lines.push(`  ${e.v} -> ${e.w}${attrs};`);
+  }
+  for (const [, t] of [...tasks].sort((a, b) => a[0] - b[0])) {
+    for (let i = 1; i < t.ids.length; i++) {
+      if (!g.hasEdge(t.ids[i - 1]!, t.ids[i]!)) lines.push(`  ${t.ids[i - 1]} -> ${t.ids[i]} [color=gray];`);
+    }
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;

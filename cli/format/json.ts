@@ -18,6 +18,13 @@ export function renderJson(outcome: Outcome): string {
     complete: r.complete,
     completeWithinPreemptions: r.completeWithinPreemptions,
     expect: r.expect,
+    expectation: {
+      met: outcome.judgement.isMet,
+      expected: outcome.judgement.expected,
+      got: outcome.judgement.got,
+      shortfalls: outcome.judgement.shortfalls,
+      warnings: outcome.judgement.warnings,
+    },
     stats: r.stats,
     unreached: r.unreached,
     shard: r.shard,

@@ -1,6 +1,8 @@
 /**
- * JUnit XML for CI test reports: one <testsuite>, one <testcase> per checked
- * scenario; a violation is a <failure> holding the message, trace and replay command.
+ * JUnit XML for CI test reports: one <testcase> per checked scenario, passing
+ * when the scenario met its expectation; an unmet one is a <failure> holding
+ * why, the trace and the replay command. `check` writes one <testsuite>, the
+ * suite runner one <testsuites> around a <testsuite> of every scenario.
  */
 import type { Outcome } from '../outcome.js';
 import { replayCommand } from '../shell.js';
@@ -10,11 +12,11 @@ import { escapeXmlAttr as attr, escapeXmlText as text } from './xml.js';
 
 const JUNIT_TRACE_WIDTH = 160;
 
-/** Renders `outcome` as a JUnit XML document. */
+/** Renders `outcome` as a JUnit XML document with one testsuite and one testcase. */
 export function renderJunit(outcome: Outcome): string {
   const r = outcome.report;
   const time = (r.stats.elapsedMs / 1000).toFixed(3);
-  const failures = r.violation ? 1 : 0;
+  const failures = outcome.judgement.isMet ? 0 : 1;
   const props: [string, string][] = [
     ['seed', r.seed],
     ['kernel', r.kernel],
@@ -30,21 +32,39 @@ export function renderJunit(outcome: Outcome): string {
     '  <properties>',
     ...props.map(([k, v]) => `    <property name="${attr(k)}" value="${attr(v)}"/>`),
     '  </properties>',
-    `  <testcase name="${attr(r.scenario)}" classname="cgrpcheck" time="${time}">`,
+    ...junitTestcase(outcome, 'cgrpcheck', '  '),
+    '</testsuite>',
   ];
-  if (r.violation) {
-    const v = r.violation;
-    const body = [
-      v.message,
-      '',
-      ...renderTraceTable(v.trace, JUNIT_TRACE_WIDTH),
-      '',
-      `replay: ${replayCommand(v.replay)}`,
-    ].join('\n');
-    lines.push(
-      `    <failure message="${attr(v.invariant)}" type="${attr(v.invariant)}">${text(body)}</failure>`,
-    );
-  } else lines.push(`    <system-out>${text(renderText(outcome, JUNIT_TRACE_WIDTH))}</system-out>`);
-  lines.push('  </testcase>', '</testsuite>');
   return `${lines.join('\n')}\n`;
+}
+
+/** One <testcase> of `outcome`, indented by `indent`: a failure unless its expectation was met. */
+export function junitTestcase(outcome: Outcome, classname: string, indent: string): string[] {
+  const r = outcome.report;
+  const j = outcome.judgement;
+  const time = (r.stats.elapsedMs / 1000).toFixed(3);
+  const lines = [
+    `${indent}<testcase name="${attr(r.scenario)}" classname="${attr(classname)}" time="${time}">`,
+  ];
+  if (!j.isMet) {
+    const why = j.shortfalls.map((s) => s.message).join('; ');
+    const v = r.violation;
+    const body = v
+      ? [
+          v.message,
+          '',
+          ...renderTraceTable(v.trace, JUNIT_TRACE_WIDTH),
+          '',
+          `replay: ${replayCommand(v.replay)}`,
+          '',
+          why,
+        ]
+      : [why];
+    const type = v?.invariant ?? j.shortfalls[0]?.kind ?? 'failure';
+    lines.push(
+      `${indent}  <failure message="${attr(why)}" type="${attr(type)}">${text(body.join('\n'))}</failure>`,
+    );
+  } else lines.push(`${indent}  <system-out>${text(renderText(outcome, JUNIT_TRACE_WIDTH))}</system-out>`);
+  lines.push(`${indent}</testcase>`);
+  return lines;
 }

@@ -1,4 +1,5 @@
 /** The human report: header, verdict, the trace as columns, the replay line. */
+import type { Judgement } from '../../scenarios/engine/expectation.js';
 import type { CheckReport, FoundViolation } from '../../scenarios/engine/result.js';
 import { EXHAUSTIVE_STRATEGIES, type Outcome } from '../outcome.js';
 import { plural, replayCommand } from '../shell.js';
@@ -10,7 +11,7 @@ export function renderText(outcome: Outcome, width: number, extra: readonly stri
   const lines = headerLines(outcome);
   if (r.violation) lines.push('', ...violationLines(r.violation, width));
   else lines.push(passLine(r), ...estimateLines(r), ...vacuityLines(r));
-  lines.push(...expectLines(r));
+  lines.push(...expectLines(outcome.judgement));
   if (r.violation) lines.push('', `replay: ${replayCommand(r.violation.replay)}`);
   lines.push(...extra);
   if (outcome.notes.length > 0) lines.push('', ...outcome.notes);
@@ -77,12 +78,17 @@ function vacuityLines(r: CheckReport): string[] {
   return [`warning: goals never reached: ${r.unreached.join(', ')}; the pass is vacuous for them`];
 }
 
-function expectLines(r: CheckReport): string[] {
-  if (r.expect === undefined) return [];
-  const found = r.violation?.invariant ?? 'pass';
-  if (found === r.expect) return [];
-  if (r.expect === 'pass') return ['note: the catalogue expects this scenario to pass'];
-  return [`note: the catalogue expects a violation of ${r.expect}`];
+/**
+ * What the exit code follows: the expectation met or not. A non-strict run's
+ * weak pass (stopped, not covered, vacuous) already has its own line.
+ */
+function expectLines(j: Judgement): string[] {
+  const lines: string[] = [];
+  if (j.isMet && j.expected !== 'pass') {
+    lines.push(`EXPECTED: the scenario declares a violation of ${j.expected}; it was found`);
+  }
+  for (const s of j.shortfalls) lines.push(`FAIL: ${s.message}`);
+  return lines;
 }
 
 /** `1234` ms as `1.2 s`. */

@@ -14,7 +14,7 @@ import { type Op, rd, rel, rmw, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 import { callRcu, queueRcuWork } from '../sync/rcuWorker.js';
-import type { Cgroup } from './cgroupTable.js';
+import { type Cgroup, cgroupIsPopulated } from './cgroupTable.js';
 
 export type { CgroupHook } from '../kernel/kernel.js';
 export type { Cgroup, CgroupState } from './cgroupTable.js';
@@ -82,13 +82,15 @@ function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
 
 /**
  * rmdir (cgroup_rmdir → cgroup_destroy_locked, kernel/cgroup/cgroup.c): -ENOENT if
- * already removed, -EBUSY for a root or a cgroup with online children; else offline
- * hooks, then percpu_ref_kill drops the base reference.
+ * already removed, -EBUSY for a root, a populated cgroup (cgroup_is_populated: only
+ * migration raises it from zero, and migration holds cgroup_mutex too) or one with
+ * online children (css_has_online_children); else offline hooks, then percpu_ref_kill
+ * drops the base reference.
  */
 export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0>> {
   const c = k.cgroups.get(cg);
   const kids = k.cgroups.children(cg).map((id) => rd(k.cgroups.get(id).obj));
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), ...kids]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), rd(c.populatedObj), ...kids]);
   const r = checkRmdir(k, c);
   if (r.ok) {
     c.state = 'offline'; // CSS_ONLINE cleared, kernfs_remove(): no new lookups by path
@@ -104,8 +106,8 @@ export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0
 
 function checkRmdir(k: Kernel, c: Cgroup): Result<0> {
   if (c.state !== 'online') return err(ENOENT);
-  if (c.parent === null) return err(EBUSY);
-  // css_has_online_children(); tasks (cgroup_is_populated) are not modelled.
+  if (c.parent === null || cgroupIsPopulated(c)) return err(EBUSY);
+  // css_has_online_children()
   const isParent = k.cgroups.children(c.id).some((id) => k.cgroups.get(id).state === 'online');
   return isParent ? err(EBUSY) : OK0;
 }

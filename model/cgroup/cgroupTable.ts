@@ -36,6 +36,32 @@ export interface Cgroup {
   readonly refObj: ObjId;
   /** cgrp->bpf_cgrp_storage: the owner storage (struct bpf_local_storage), or null. */
   bpfCgrpStorage: ObjId | null;
+  /**
+   * cgrp->nr_populated_csets: member tasks (the model gives each task a css_set of its
+   * own). invariant: tasks in the cgroup that have not passed cgroup_exit.
+   */
+  nrPopulatedCsets: number;
+  /** cgrp->nr_populated_domain_children: children that are populated. */
+  nrPopulatedChildren: number;
+  /**
+   * The populated counts as an object of their own (−obj·1024−1023, apart from
+   * refObj and the value spin locks): migration and cgroup_exit write it, rmdir reads it.
+   */
+  readonly populatedObj: ObjId;
+}
+
+/** cgroup_is_populated() (include/linux/cgroup.h): member tasks here or in a descendant. */
+export function cgroupIsPopulated(c: Cgroup): boolean {
+  return c.nrPopulatedCsets + c.nrPopulatedChildren > 0;
+}
+
+/** A task as cgroups see it: task->cgroups, one css_set per task in the model. */
+export interface CgroupTask {
+  readonly name: string;
+  /** The cgroup of its css_set; null once it has passed cgroup_exit. */
+  cgroup: CgroupId | null;
+  /** task->cgroups as an object: migration writes it, whoever reads the task's cgroup reads it. */
+  readonly obj: ObjId;
 }
 
 /** The cgroup hierarchy of one kernel. */
@@ -48,6 +74,8 @@ export class Cgroups<H> {
   readonly onOffline: H[] = [];
   /** Run by css_free_rwork_fn before the cgroup is freed, in registration order. */
   readonly onFree: H[] = [];
+  /** Member tasks by name (cgroupTasks.ts), in creation order. */
+  readonly tasks = new Map<string, CgroupTask>();
   /**
    * `mutex` is cgroup_mutex's id (the kernel registers the lock); `allocObj` gives
    * setup-time object ids and `memory` tracks each struct cgroup's lifetime.
@@ -82,6 +110,9 @@ export class Cgroups<H> {
       obj,
       refObj: asObjId(-obj * 1024),
       bpfCgrpStorage: null,
+      nrPopulatedCsets: 0,
+      nrPopulatedChildren: 0,
+      populatedObj: asObjId(-obj * 1024 - 1023),
     };
     this.byId.set(id, cg);
     this.graph.setNode(String(id));

@@ -13,7 +13,7 @@ import { type Op, rd, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { isAllocFailing } from '../localStorage/localStorageLock.js';
 import type { AttachType, BpfProgram } from '../programs/bpfProgram.js';
-import { attachTypeNumber } from '../programs/bpfProgram.js';
+import { attachTypeNumber, progUsedMaps } from '../programs/bpfProgram.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 import { callRcu } from '../sync/rcuWorker.js';
 import {
@@ -242,9 +242,8 @@ export function* cgroupStorageMapFree(k: Kernel, actor: Actor, mapId: MapId): Op
  */
 export function progCgroupStorageMaps(k: Kernel, prog: BpfProgram): readonly [MapId | null, MapId | null] {
   const out: [MapId | null, MapId | null] = [null, null];
-  for (const insn of prog.insns) {
-    if (!('map' in insn)) continue;
-    const id = prog.maps[insn.map];
+  for (const { name } of progUsedMaps(prog)) {
+    const id = prog.maps[name];
     const map = id === undefined ? undefined : k.maps.get(id);
     if (!isCgroupStorageMap(map)) continue;
     const stype = cgroupStorageType(map);

@@ -1,6 +1,7 @@
 /** Kernel errno values the model returns, positive as in include/uapi/asm-generic/errno*.h. */
 export const EPERM = 1;
 export const ENOENT = 2;
+export const ESRCH = 3;
 export const E2BIG = 7;
 export const EBADF = 9;
 export const EAGAIN = 11;
@@ -17,6 +18,7 @@ export const ENOTSUPP = 524;
 export type Errno =
   | typeof EPERM
   | typeof ENOENT
+  | typeof ESRCH
   | typeof E2BIG
   | typeof EBADF
   | typeof EAGAIN
@@ -32,6 +34,7 @@ export type Errno =
 const NAMES: ReadonlyMap<number, string> = new Map([
   [EPERM, 'EPERM'],
   [ENOENT, 'ENOENT'],
+  [ESRCH, 'ESRCH'],
   [E2BIG, 'E2BIG'],
   [EBADF, 'EBADF'],
   [EAGAIN, 'EAGAIN'],
@@ -44,6 +47,15 @@ const NAMES: ReadonlyMap<number, string> = new Map([
   [ETIMEDOUT, 'ETIMEDOUT'],
   [ENOTSUPP, 'ENOTSUPP'],
 ]);
+
+/** The symbolic name of every errno the model returns, in errno order. */
+export const ERRNO_NAMES: readonly string[] = [...NAMES.values()];
+
+/** The errno with this symbolic name (`ENOENT`), or undefined. */
+export function errnoOfName(name: string): number | undefined {
+  for (const [errno, n] of NAMES) if (n === name) return errno;
+  return undefined;
+}
 
 /** The symbolic name of an errno, e.g. `ENOENT`; unknown values print as `E<n>`. */
 export function errnoName(errno: number): string {

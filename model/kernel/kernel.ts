@@ -51,6 +51,14 @@ export class Kernel {
   readonly cpuCgroupStorage = new Map<CpuNo, CgroupStorageSlots>();
   /** What happened, in order, for properties to read. */
   readonly observations: Observation[] = [];
+  /**
+   * Called when a storage helper returns to a program (bpf_cgrp_storage_get/delete,
+   * bpf_get_local_storage), with the program, the instruction's pc and r0: 'NULL',
+   * 'pointer', or a number. Unset unless a scenario states what a call returns.
+   */
+  onHelperReturn:
+    | ((actor: Actor, prog: string, pc: number, r0: number | 'NULL' | 'pointer') => void)
+    | undefined;
   /** Data choices (lock timeouts, allocation failures) come from the scheduler's stream. */
   readonly choose: (n: number) => number;
   /** Abstract id of the RCU callback queue, for footprints. */

@@ -8,6 +8,7 @@
 import type { Actor } from '../core/actor.js';
 import type { MapId, ObjId } from '../core/ids.js';
 import type { Memory } from '../core/memory.js';
+import type { ObjectProgram } from './bpfObject.js';
 
 /** enum bpf_prog_type, the subset the model runs. Iterators and fentry/fexit/tp_btf are all 'tracing'. */
 export type ProgType =
@@ -146,6 +147,32 @@ export interface BpfProgram {
   readonly data?: ObjId;
   /** Its prog array (BPF_MAP_TYPE_PROG_ARRAY) contents, by index, for bpf_tail_call. */
   readonly tailCalls?: readonly BpfProgram[];
+  /**
+   * Set for a program loaded from a BPF object: its eBPF instructions, which
+   * ebpf/ebpfRun.ts runs instead of `insns` (then empty).
+   */
+  readonly ebpf?: EbpfCode;
+}
+
+/** A loaded eBPF program and the global data objects (.bss, .data, .rodata) of its object. */
+export interface EbpfCode {
+  readonly program: ObjectProgram;
+  /** Global data section name → its array map value, allocated at setup. */
+  readonly globalData: Readonly<Record<string, ObjId>>;
+}
+
+/**
+ * The maps a program's instructions name, in instruction order, with the index of
+ * the instruction (resolve_pseudo_ldimm64, kernel/bpf/verifier.c); global data is not among them.
+ */
+export function progUsedMaps(prog: BpfProgram): { readonly name: string; readonly pc: number }[] {
+  if (prog.ebpf !== undefined)
+    return [...prog.ebpf.program.mapRefs]
+      .filter(([, r]) => !r.isValue)
+      .map(([pc, r]) => ({ name: r.map, pc }));
+  const out: { name: string; pc: number }[] = [];
+  for (const [pc, insn] of prog.insns.entries()) if ('map' in insn) out.push({ name: insn.map, pc });
+  return out;
 }
 
 /** True for the program types whose runs go through bpf_prog_run_array_cg() (kernel/bpf/cgroup.c). */

@@ -60,11 +60,8 @@ const fail = (message: string): never => {
 const ALU_OPS: readonly AluOp[] = ['add', 'sub', 'mul', 'or', 'and', 'lsh', 'rsh'];
 const CMP_JUMPS: readonly JmpCond[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
 
-/**
- * Parses a program's instruction strings; labels are not instructions. A label is
- * a line of its own (`out:`) or a prefix of an instruction (`out: exit 0`).
- */
-export function parseInsns(lines: readonly string[]): ParseResult<Insn[]> {
+/** Labels (name → pc) and the instruction lines with their index in `lines`; label lines are not code. */
+function scanLines(lines: readonly string[]) {
   const labels = new Map<string, number>();
   const code: { line: string; index: number }[] = [];
   for (const [index, raw] of lines.entries()) {
@@ -75,6 +72,20 @@ export function parseInsns(lines: readonly string[]): ParseResult<Insn[]> {
     if (line.endsWith(':')) labels.set(line.slice(0, -1), code.length);
     else code.push({ line, index });
   }
+  return { labels, code };
+}
+
+/** The index in `lines` of each instruction, by pc. */
+export function lineOfPc(lines: readonly string[]): number[] {
+  return scanLines(lines).code.map((c) => c.index);
+}
+
+/**
+ * Parses a program's instruction strings; labels are not instructions. A label is
+ * a line of its own (`out:`) or a prefix of an instruction (`out: exit 0`).
+ */
+export function parseInsns(lines: readonly string[]): ParseResult<Insn[]> {
+  const { labels, code } = scanLines(lines);
   const usesImplicitExit = !labels.has('exit');
   if (usesImplicitExit) labels.set('exit', code.length);
   const insns: Insn[] = [];

@@ -8,7 +8,6 @@
  * (kernel/bpf/trampoline.c: __bpf_prog_enter_recur) and bpf_prog_run_array_cg do.
  */
 
-import type { BpfCgRunCtx } from '../cgroup/cgroupBpfTypes.js';
 import { bpfProgMapCompatible, valueSpinLock } from '../cgroupStorage/cgroupStorage.js';
 import { bpfGetLocalStorage, type ValuePtr } from '../cgroupStorage/cgroupStorageHelper.js';
 import { cgrpStorageDelete, cgrpStorageGet } from '../cgrpStorage/cgrpStorage.js';
@@ -20,26 +19,14 @@ import { rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
 import type { BpfProgram, CgArg, Insn, MemRef, Src } from './bpfProgram.js';
 import { MAX_BPF_REG } from './bpfProgram.js';
 import { hookOf } from './bpfProgramSection.js';
+import { runEbpfBody } from './ebpf/ebpfRun.js';
+import { MAX_TAIL_CALL_CNT, type ProgCtx } from './progCtx.js';
 
 /** A register: a scalar (NULL is 0) or a pointer into a map value. */
 export type RegValue = number | ValuePtr;
 
-/** What a run sees of its context: cgroups its arguments resolve to, scalar fields, the cgroup run context. */
-export interface ProgCtx {
-  /** task_dfl_cgroup(current), for cg=current. */
-  readonly currentCgroup?: CgroupId | null;
-  /** The context's own cgroup (iter ctx->cgroup, sk->sk_cgrp_data), for cg=ctx. */
-  readonly cgroup?: CgroupId | null;
-  /** bpf_task_get_cgroup1(current, hid), for cg=acquired_cgroup1. */
-  readonly cgroup1?: CgroupId | null;
-  /** Scalar fields for ldctx (local_port, family, op, cookie, ...); missing fields read 0. */
-  readonly fields?: Readonly<Record<string, number>>;
-  /** struct bpf_cg_run_ctx, set by bpf_prog_run_array_cg (model/cgroup/cgroupBpf.ts). */
-  readonly cgRunCtx?: BpfCgRunCtx;
-}
-
-/** MAX_TAIL_CALL_CNT (include/linux/bpf.h). */
-export const MAX_TAIL_CALL_CNT = 33;
+export type { ProgCtx } from './progCtx.js';
+export { MAX_TAIL_CALL_CNT } from './progCtx.js';
 
 /** A register value read from `slot` of `obj` when it held `loaded`. */
 interface LoadOrigin {
@@ -82,6 +69,12 @@ export function* runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx
 
 /** Runs the instructions on the caller's RCU section (bpf_prog_run); progDepth counts the nesting. */
 export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op<number> {
+  if (prog.ebpf !== undefined) {
+    actor.progDepth++;
+    const r0 = yield* runEbpfBody(k, actor, prog, ctx);
+    actor.progDepth--;
+    return r0;
+  }
   actor.progDepth++;
   const f: Frame = {
     k,
@@ -211,10 +204,13 @@ function* execCall(f: Frame, insn: Extract<Insn, { op: 'call' }>): Op<number | u
   if (insn.helper === 'cgrp_storage_get') {
     const obj = yield* cgrpStorageGet(k, actor, map!, resolveCg(f.ctx, insn.cg), insn.init, insn.flags);
     r0 = obj === null ? 0 : { obj, slot: 0 };
+    k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, obj === null ? 'NULL' : 'pointer');
   } else if (insn.helper === 'cgrp_storage_delete') {
     r0 = yield* cgrpStorageDelete(k, actor, map!, resolveCg(f.ctx, insn.cg));
+    k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, r0);
   } else if (insn.helper === 'get_local_storage') {
     const ptr = yield* bpfGetLocalStorage(k, actor, f.prog, f.ctx.cgRunCtx, map!);
+    k.onHelperReturn?.(actor, f.prog.name, f.pc - 1, ptr === null ? 'NULL' : 'pointer');
     if (ptr === null) return 0; // the helper's NULL dereference, already recorded: the run ends
     r0 = ptr;
   } else if (insn.helper === 'spin_lock' || insn.helper === 'spin_unlock') {

@@ -8,7 +8,8 @@ import { isCgroupStorageMap } from '../cgroupStorage/cgroupStorage.js';
 import { EBUSY, EINVAL, type Errno } from '../core/errno.js';
 import type { MapId } from '../core/ids.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { AttachType, BpfProgram, ProgType } from './bpfProgram.js';
+import { type AttachType, type BpfProgram, type ProgType, progUsedMaps } from './bpfProgram.js';
+import { ebpfVerify } from './ebpf/ebpfVerify.js';
 import { mapOf, Refusal, refuse, walkPaths } from './verifierDoCheck.js';
 
 /** What loading gives: the deprecated storage maps by type (prog->aux->cgroup_storage). */
@@ -40,8 +41,11 @@ export function verifyProgram(k: Kernel, prog: BpfProgram): VerifierResult {
   try {
     checkAttach(prog);
     const cgroupStorage = checkMaps(k, prog);
-    checkLastInsn(prog);
-    walkPaths(k, prog);
+    if (prog.ebpf !== undefined) ebpfVerify(k, prog);
+    else {
+      checkLastInsn(prog);
+      walkPaths(k, prog);
+    }
     return { ok: true, value: { cgroupStorage } };
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
@@ -68,9 +72,8 @@ function checkAttach(prog: BpfProgram): void {
  */
 function checkMaps(k: Kernel, prog: BpfProgram): [MapId | null, MapId | null] {
   const storage: [MapId | null, MapId | null] = [null, null];
-  for (const [pc, insn] of prog.insns.entries()) {
-    if (!('map' in insn)) continue;
-    const map = mapOf(k, prog, insn.map, pc);
+  for (const { name, pc } of progUsedMaps(prog)) {
+    const map = mapOf(k, prog, name, pc);
     if (prog.isSleepable && map.type !== 'cgrp_storage')
       refuse(EINVAL, 'Sleepable programs can only use array, hash, ringbuf and local storage maps', pc);
     if (!isCgroupStorageMap(map)) continue;

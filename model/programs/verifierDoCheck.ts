@@ -13,7 +13,7 @@ import type { BpfProgram, Insn, MemRef, Src } from './bpfProgram.js';
 import { isCgroupProgType, MAX_BPF_REG } from './bpfProgram.js';
 
 /** enum bpf_map_type numbers, as the kernel prints them. */
-const MAP_TYPE_NUMBERS = { cgroup_storage: 19, percpu_cgroup_storage: 21, cgrp_storage: 32 } as const;
+export const MAP_TYPE_NUMBERS = { cgroup_storage: 19, percpu_cgroup_storage: 21, cgrp_storage: 32 } as const;
 /** enum bpf_func_id numbers of the helpers the model knows. */
 const FUNC_IDS = {
   get_local_storage: 81,

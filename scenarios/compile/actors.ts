@@ -7,14 +7,18 @@
 
 import { cgroupPut } from '../../model/cgroup/cgroup.js';
 import { bpfProgRunArrayCg } from '../../model/cgroup/cgroupBpf.js';
+import type { CgroupTask } from '../../model/cgroup/cgroupTable.js';
+import { cgroupExit } from '../../model/cgroup/cgroupTasks.js';
 import type { CgroupId } from '../../model/core/ids.js';
-import type { Op } from '../../model/core/step.js';
+import { type Op, rd, step, wr } from '../../model/core/step.js';
 import type { Actor, Kernel } from '../../model/kernel/kernel.js';
 import type { AttachType, BpfProgram } from '../../model/programs/bpfProgram.js';
 import { hookOf } from '../../model/programs/bpfProgramSection.js';
 import { runProg } from '../../model/programs/interpreter.js';
-import { kworker, rcuWorker } from '../../model/sync/rcuWorker.js';
-import type { ResolvedCpuActor, ResolvedUserActor } from '../format/resolvedTypes.js';
+import { kworker, rcuReadLock, rcuReadUnlock, rcuWorker } from '../../model/sync/rcuWorker.js';
+import type { ResolvedCpuActor, ResolvedScenarioDef, ResolvedUserActor } from '../format/resolvedTypes.js';
+import type { AfterDef } from '../format/types.js';
+import type { OpLog } from './expectations.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';
 import { runUserOp } from './userOps.js';
@@ -41,20 +45,87 @@ export function* cpuTaskBody(k: Kernel, actor: Actor, ids: SetupIds, def: Resolv
   yield* cgroupPut(k, actor, cg);
 }
 
+/**
+ * A member task: like cpuTaskBody, but its cgroup is the one its css_set links
+ * (a migration may move it; re-read before each run when `isMigrated`), and at
+ * the end it passes cgroup_exit, no longer populating the cgroup, before its
+ * css_set's pin goes.
+ */
+export function* memberTaskBody(
+  k: Kernel,
+  actor: Actor,
+  ids: SetupIds,
+  def: ResolvedCpuActor,
+  task: CgroupTask,
+  isMigrated: boolean,
+): Op<void> {
+  for (const run of def.run) {
+    for (let i = 0; i < run.times; i++) {
+      // task_dfl_cgroup(current) is read under the program's RCU read section, so the
+      // cgroup a migration leaves cannot be freed (css_free_rwork_fn waits a grace period)
+      // before the run ends.
+      if (isMigrated) yield* rcuReadLock(k, actor);
+      if (isMigrated) yield step(`${actor.name}: task_dfl_cgroup(${task.name})`, [rd(task.obj)]);
+      const cg = task.cgroup!;
+      const ctx = { currentCgroup: cg, cgroup: cg, ...(k.cgroups.get(cg).isV1 ? { cgroup1: cg } : {}) };
+      if ('program' in run) yield* runProg(k, actor, ids.programs.get(run.program)!, ctx);
+      else yield* bpfProgRunArrayCg(k, actor, cg, modelAttachType(run.hook)!, ctx);
+      if (isMigrated) yield* rcuReadUnlock(k, actor);
+    }
+  }
+  const left = yield* cgroupExit(k, actor, task);
+  if (left !== null) yield* cgroupPut(k, actor, left);
+}
+
+/** Names of the tasks some `migrate` operation moves. */
+export function migratedTasks(def: ResolvedScenarioDef): Set<string> {
+  const ops = [...def.setup, ...def.actors.flatMap((a) => (a.kind === 'user' ? a.ops : []))];
+  return new Set(ops.flatMap((op) => (op.op === 'migrate' ? [op.task] : [])));
+}
+
+/**
+ * An actor that starts after another's named operation: it first waits until that
+ * operation has returned. The wait stays ready once ready, so it writes the object
+ * the operation's return writes (its enabler).
+ */
+export function* afterWait(actor: Actor, after: AfterDef | undefined, log: OpLog, body: Op<void>): Op<void> {
+  if (after !== undefined) {
+    const key = `${after.actor}.${after.op}`;
+    yield step(`${actor.name}: wait for ${key}`, [wr(log.doneObjs.get(key)!)], {
+      kind: 'until',
+      what: `${key} returned`,
+      isReady: () => log.returned.has(key),
+    });
+  }
+  yield* body;
+}
+
 /** Pins the task's cgroup at setup (cgroup_attach_task before the execution starts). */
 export function pinTaskCgroup(k: Kernel, cg: CgroupId): void {
   k.cgroups.get(cg).refcnt++;
 }
 
-/** A userspace thread: its operations in order. */
+/**
+ * A userspace thread: its operations in order, each result logged. A named
+ * operation another actor waits for ends with a step that marks it returned.
+ */
 export function* userBody(
   k: Kernel,
   actor: Actor,
   ids: SetupIds,
   def: ResolvedUserActor,
   defaultAttach: (map: string) => AttachType,
+  log: OpLog,
 ): Op<void> {
-  for (const op of def.ops) yield* runUserOp(k, actor, ids, op, defaultAttach);
+  for (const [i, op] of def.ops.entries()) {
+    const ret = yield* runUserOp(k, actor, ids, op, defaultAttach);
+    log.results.push({ site: `${def.name}#${i}`, ret });
+    const key = `${def.name}.${op.name}`;
+    const obj = op.name === undefined ? undefined : log.doneObjs.get(key);
+    if (obj === undefined) continue;
+    yield step(`${actor.name}: ${op.name} returned`, [wr(obj)]);
+    log.returned.add(key);
+  }
 }
 
 /** The daemon bodies: the RCU callback thread and `kworkers` workqueue threads, looping forever. */

@@ -1,6 +1,7 @@
 /**
  * A scenario's `expectFinal` as the `final-value` property: names resolved to
- * the model's map and cgroup ids, attach types to the model's.
+ * the model's map and cgroup ids, attach types to the model's. Entries with
+ * `reachable` are goals (expectations.ts), not part of the property.
  */
 import { createFinalValue, type FinalExpectation } from '../../properties/finalValue.js';
 import type { Property } from '../../properties/property.js';
@@ -8,14 +9,22 @@ import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
 import { modelAttachType } from './sections.js';
 import type { SetupIds } from './setup.js';
 
-/** The `final-value` property of a scenario, or undefined when it expects no final values. */
-export function finalValueProperty(def: ResolvedScenarioDef, ids: SetupIds): Property | undefined {
-  if (def.expectFinal.length === 0) return undefined;
-  const expectations: FinalExpectation[] = def.expectFinal.map((f) => ({
+/** Every `expectFinal` entry with model ids, in order. */
+export function finalExpectations(def: ResolvedScenarioDef, ids: SetupIds): FinalExpectation[] {
+  return def.expectFinal.map((f) => ({
     map: ids.maps.get(f.map)!,
     cgroup: ids.cgroups.get(f.cgroup)!,
     ...(f.attachType === undefined ? {} : { attachType: modelAttachType(f.attachType)! }),
     value: f.value,
+    ...(f.anyOf === undefined ? {} : { anyOf: f.anyOf }),
   }));
-  return createFinalValue(expectations);
+}
+
+/** The `final-value` property of a scenario, or undefined when it expects no final values. */
+export function finalValueProperty(
+  def: ResolvedScenarioDef,
+  finals: readonly FinalExpectation[],
+): Property | undefined {
+  const checked = finals.filter((_, i) => def.expectFinal[i]!.reachable === undefined);
+  return checked.length === 0 ? undefined : createFinalValue(checked);
 }

@@ -5,6 +5,7 @@
  * InputError; building a world afterwards cannot fail.
  */
 
+import { cgroupForkTask } from '../../model/cgroup/cgroupTasks.js';
 import type { KernelEra } from '../../model/core/era.js';
 import { type ActorId, asCpuNo, type CgroupId } from '../../model/core/ids.js';
 import type { Op } from '../../model/core/step.js';
@@ -14,9 +15,21 @@ import { FINAL_VALUE } from '../../properties/finalValue.js';
 import { ALWAYS_ON, createProperty, createReachability } from '../../properties/index.js';
 import type { Property, Reachability } from '../../properties/property.js';
 import type { InputError, Loaded } from '../engine/engine.js';
+import type { OpenedObject } from '../engine/objectFiles.js';
 import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
-import { attachTraceActor, cpuTaskBody, daemonBodies, pinTaskCgroup, userBody } from './actors.js';
-import { finalValueProperty } from './finalValue.js';
+import {
+  afterWait,
+  attachTraceActor,
+  cpuTaskBody,
+  daemonBodies,
+  memberTaskBody,
+  migratedTasks,
+  pinTaskCgroup,
+  userBody,
+} from './actors.js';
+import { expectationGoals, OP_RESULT, OpLog, opResultProperty } from './expectations.js';
+import { finalExpectations, finalValueProperty } from './finalValue.js';
+import { HELPER_RESULT, helperExpectations } from './helperExpectations.js';
 import { modelAttachType } from './sections.js';
 import { modelOptionsOf, type SetupIds, setupKernel } from './setup.js';
 import { runSetupOps } from './userOps.js';
@@ -51,8 +64,15 @@ function buildProperties(def: ResolvedScenarioDef): Loaded<{ props: Property[]; 
   for (const id of checkedIds(def)) {
     const p = createProperty(id);
     // no-deadlock and no-livelock are the scheduler's own verdicts, not model properties;
-    // final-value is built from expectFinal once model ids are known (buildWorld).
-    if (p === undefined && id !== 'no-deadlock' && id !== 'no-livelock' && id !== FINAL_VALUE)
+    // final-value and op-result are built from expectFinal and op expectations per world (buildWorld).
+    if (
+      p === undefined &&
+      id !== 'no-deadlock' &&
+      id !== 'no-livelock' &&
+      id !== FINAL_VALUE &&
+      id !== OP_RESULT &&
+      id !== HELPER_RESULT
+    )
       return bad(`${def.name}: check: unknown invariant '${id}'`);
     if (p !== undefined) props.push(p);
   }
@@ -98,17 +118,21 @@ function defaultAttachOf(def: ResolvedScenarioDef, ids: SetupIds): (map: string)
 }
 
 /** Compiles a scenario for one era; the returned builder makes a fresh world per execution. */
-export function compileScenario(def: ResolvedScenarioDef, era: KernelEra): Loaded<WorldBuilder> {
+export function compileScenario(
+  def: ResolvedScenarioDef,
+  era: KernelEra,
+  objects: ReadonlyMap<string, OpenedObject> = new Map(),
+): Loaded<WorldBuilder> {
   const options = modelOptionsOf(def, era);
   if ('message' in options) return { ok: false, error: options };
   const loaded = new Map<string, BpfProgram>();
-  const probe = setupKernel(def, options, () => 0, loaded);
+  const probe = setupKernel(def, options, () => 0, loaded, objects);
   if (!probe.ok) return { ok: false, error: probe.error };
   const actorError = checkActorPrograms(def, probe.ids);
   if (actorError !== undefined) return { ok: false, error: actorError };
   const checks = buildProperties(def);
   if (!checks.ok) return checks;
-  const build: WorldBuilder = (choose) => buildWorld(def, options, choose, loaded);
+  const build: WorldBuilder = (choose) => buildWorld(def, options, choose, loaded, objects);
   return { ok: true, value: build };
 }
 
@@ -117,18 +141,34 @@ function buildWorld(
   options: ModelOptions,
   choose: (n: number) => number,
   loaded: Map<string, BpfProgram>,
+  objects: ReadonlyMap<string, OpenedObject>,
 ) {
-  const setup = setupKernel(def, options, choose, loaded);
+  const setup = setupKernel(def, options, choose, loaded, objects);
   if (!setup.ok) throw new Error(`scenario ${def.name} built once but not twice: ${setup.error.message}`);
   const { k, ids } = setup;
   const checks = buildProperties(def);
   if (!checks.ok) throw new Error(checks.error.message);
-  const finalValue = finalValueProperty(def, ids);
+  const finals = finalExpectations(def, ids);
+  const finalValue = finalValueProperty(def, finals);
   if (finalValue !== undefined) checks.value.props.push(finalValue);
+  const log = new OpLog();
+  const opResult = opResultProperty(def, log);
+  if (opResult !== undefined) checks.value.props.push(opResult);
+  checks.value.goals.push(...expectationGoals(def, log, finals));
+  const helpers = helperExpectations(def, k);
+  if (helpers.property !== undefined) checks.value.props.push(helpers.property);
+  checks.value.goals.push(...helpers.goals);
+  for (const t of def.tasks) cgroupForkTask(k, t.name, ids.cgroups.get(t.cgroup)!);
+  for (const a of def.actors) {
+    if (a.kind !== 'trace' && a.after !== undefined) {
+      const key = `${a.after.actor}.${a.after.op}`;
+      if (!log.doneObjs.has(key)) log.doneObjs.set(key, k.allocObjId(k.setupActor));
+    }
+  }
   const bodies: ActorBody[] = [];
   const defaultAttach = defaultAttachOf(def, ids);
   if (def.setup.length > 0) {
-    runSetupOps(k, ids, def.setup, defaultAttach);
+    runSetupOps(k, ids, def.setup, defaultAttach, (i, ret) => log.results.push({ site: `setup#${i}`, ret }));
     // The setup operations are one step before the first scheduled one: step-time properties
     // and goals take their snapshots of them now (e.g. the RCU readers open at an unlink: none).
     // Setup is sequential, so its outcome is judged by the end-of-execution checks alone.
@@ -137,19 +177,27 @@ function buildWorld(
   }
   const taskCgroups = new Map<ActorId, CgroupId>();
   const rootCgroup = ids.cgroups.values().next().value ?? null;
+  const cgroupOf = (x: Actor) => k.cgroups.tasks.get(x.name)?.cgroup ?? taskCgroups.get(x.id) ?? rootCgroup;
+  const migrated = migratedTasks(def);
   for (const a of def.actors) {
     if (a.kind === 'trace') {
-      attachTraceActor(k, ids.programs.get(a.program)!, a.times, (x) => taskCgroups.get(x.id) ?? rootCgroup);
+      attachTraceActor(k, ids.programs.get(a.program)!, a.times, cgroupOf);
       continue;
     }
     const actor = k.addActor(a.name, a.kind === 'cpu' ? 'cpu' : 'user', asCpuNo(a.cpu));
     let op: Op<void>;
     if (a.kind === 'cpu') {
-      taskCgroups.set(actor.id, ids.cgroups.get(a.cgroup)!);
-      pinTaskCgroup(k, ids.cgroups.get(a.cgroup)!);
-      op = cpuTaskBody(k, actor, ids, a);
-    } else op = userBody(k, actor, ids, a, defaultAttach);
-    bodies.push({ actor, op });
+      const cg = ids.cgroups.get(a.cgroup)!;
+      taskCgroups.set(actor.id, cg);
+      if (a.task === 'member') {
+        const task = cgroupForkTask(k, a.name, cg);
+        op = memberTaskBody(k, actor, ids, a, task, migrated.has(a.name));
+      } else {
+        pinTaskCgroup(k, cg);
+        op = cpuTaskBody(k, actor, ids, a);
+      }
+    } else op = userBody(k, actor, ids, a, defaultAttach, log);
+    bodies.push({ actor, op: afterWait(actor, a.after, log, op) });
   }
   const daemons: Actor[] = daemonsOf(def).map((d) => k.addActor(d.name, d.kind, asCpuNo(d.cpu)));
   for (const [i, op] of daemonBodies(k, daemons).entries()) bodies.push({ actor: daemons[i]!, op });

@@ -8,14 +8,21 @@ import { cgroupBpfAttach } from '../../model/cgroup/cgroupBpfAttach.js';
 import { cgroupStorageMapAlloc } from '../../model/cgroupStorage/cgroupStorage.js';
 import { cgrpStorageMapCreate } from '../../model/cgrpStorage/cgrpStorageMap.js';
 import { errnoName, type Result } from '../../model/core/errno.js';
-import type { CgroupId, Fd, MapId } from '../../model/core/ids.js';
+import type { CgroupId, Fd, MapId, ObjId } from '../../model/core/ids.js';
 import { runToCompletion } from '../../model/core/step.js';
 import { Kernel, type ModelOptions } from '../../model/kernel/kernel.js';
-import { type BpfProgram, isCgroupProgType } from '../../model/programs/bpfProgram.js';
+import {
+  allocProgData,
+  type BpfProgram,
+  isCgroupProgType,
+  progUsedMaps,
+} from '../../model/programs/bpfProgram.js';
 import { parseProgram } from '../../model/programs/bpfProgramParse.js';
 import { verifyProgram } from '../../model/programs/verifier.js';
 import type { InputError } from '../engine/engine.js';
+import type { OpenedObject } from '../engine/objectFiles.js';
 import type { ResolvedMap, ResolvedProgram, ResolvedScenarioDef } from '../format/resolvedTypes.js';
+import { checkSameGlobalData, loadObjectProgram, setupObjects } from './objectSetup.js';
 import { sectionOf } from './sections.js';
 
 /** Names of the scenario resolved to model ids. */
@@ -23,6 +30,10 @@ export interface SetupIds {
   readonly cgroups: ReadonlyMap<string, CgroupId>;
   /** Userspace's fd of each cgroup directory, opened before the actors start. */
   readonly cgroupFds: ReadonlyMap<string, Fd>;
+  /** A closed fd of each cgroup an op passes `"fd": "closed"` for. */
+  readonly closedFds: ReadonlyMap<string, Fd>;
+  /** An open fd of a regular file, when an op passes `"fd": "file"`. */
+  readonly fileFd: Fd | undefined;
   readonly maps: ReadonlyMap<string, MapId>;
   readonly programs: ReadonlyMap<string, BpfProgram>;
 }
@@ -85,9 +96,17 @@ function loadProgram(
   p: ResolvedProgram,
   maps: ReadonlyMap<string, MapId>,
   tailCalls: readonly BpfProgram[],
+  objects: { opened: ReadonlyMap<string, OpenedObject>; data: ReadonlyMap<string, Record<string, ObjId>> },
+  progData: ObjId | undefined,
 ): BpfProgram | string {
+  if (p.object !== undefined)
+    return loadObjectProgram(k, p, objects.opened, { maps, data: objects.data, tailCalls });
   const section = sectionOf(p.type, p.attach, p.sleepable);
-  const env = { maps: Object.fromEntries(maps), ...(p.tailCalls.length === 0 ? {} : { tailCalls }) };
+  const env = {
+    maps: Object.fromEntries(maps),
+    ...(p.tailCalls.length === 0 ? {} : { tailCalls }),
+    ...(progData === undefined ? {} : { data: progData }),
+  };
   const parsed = parseProgram({ name: p.name, section, insns: p.insns }, env);
   if (!parsed.ok) {
     const where = parsed.index < 0 ? `section '${section}'` : `insns[${parsed.index}]`;
@@ -105,8 +124,7 @@ function loadProgram(
  * so closing the map's fd does not free it while the program is loaded.
  */
 function holdUsedMaps(k: Kernel, prog: BpfProgram): void {
-  const used = new Set<string>();
-  for (const insn of prog.insns) if ('map' in insn) used.add(insn.map);
+  const used = new Set(progUsedMaps(prog).map((m) => m.name));
   for (const name of used) k.maps.get(prog.maps[name]!)!.refcnt++;
 }
 
@@ -121,6 +139,7 @@ export function setupKernel(
   options: ModelOptions,
   choose: (n: number) => number,
   loaded?: Map<string, BpfProgram>,
+  objects: ReadonlyMap<string, OpenedObject> = new Map(),
 ): SetupResult {
   const k = new Kernel(options, choose);
   const cgroups = new Map<string, CgroupId>();
@@ -131,20 +150,41 @@ export function setupKernel(
     cgroups.set(c.name, id);
     cgroupFds.set(c.name, k.fds.openCgroup(id));
   }
+  // Opened after the cgroups' fds, and only when used, so that no other fd number changes.
+  const fdOps = [...def.setup, ...def.actors.flatMap((a) => (a.kind === 'user' ? a.ops : []))].flatMap(
+    (op) => ('fd' in op && op.fd !== undefined ? [{ fd: op.fd, cgroup: op.cgroup }] : []),
+  );
+  const closedFds = new Map<string, Fd>();
+  for (const { fd, cgroup } of fdOps) {
+    if (fd !== 'closed' || closedFds.has(cgroup)) continue;
+    const closed = k.fds.openCgroup(cgroups.get(cgroup)!);
+    k.fds.close(closed);
+    closedFds.set(cgroup, closed);
+  }
+  const fileFd = fdOps.some((o) => o.fd === 'file') ? k.fds.openNonCgroup() : undefined;
   const maps = new Map<string, MapId>();
   for (const m of def.maps) {
     const r = createMap(k, m);
     if (!r.ok) return fail(`${def.name}: maps.${m.name}: map create refused (${errnoName(r.errno)})`);
     maps.set(m.name, r.value);
   }
+  const data = setupObjects(k, def, objects, maps);
+  if (typeof data === 'string') return fail(data);
   const programs = new Map<string, BpfProgram>();
   const isLoaded = loaded !== undefined && loaded.size === def.programs.length;
   // Prog arrays are filled once every program is loaded, so a slot may name any program.
   const progArrays = new Map<string, BpfProgram[]>();
   for (const p of def.programs) {
     const array: BpfProgram[] = [];
-    const prog = isLoaded ? loaded.get(p.name)! : loadProgram(k, p, maps, array);
+    // Allocated in every kernel in the same order, so a reused program's data id is this kernel's.
+    const progData = p.data > 0 ? allocProgData(k, p.name, p.data) : undefined;
+    const prog = isLoaded
+      ? loaded.get(p.name)!
+      : loadProgram(k, p, maps, array, { opened: objects, data }, progData);
+    if (typeof prog !== 'string' && p.object === undefined && prog.data !== progData)
+      throw new Error(`${p.name}: global data moved`);
     if (typeof prog === 'string') return fail(`${def.name}: ${prog}`);
+    if (isLoaded) checkSameGlobalData(prog, data, p.object);
     programs.set(p.name, prog);
     holdUsedMaps(k, prog);
     progArrays.set(p.name, array);
@@ -161,5 +201,5 @@ export function setupKernel(
     const r = runToCompletion(cgroupBpfAttach(k, k.setupActor, cgroups.get(a.cgroup)!, prog, atype, 2));
     if (!r.ok) return fail(`${def.name}: attach[${i}]: attach refused (${errnoName(r.errno)})`);
   }
-  return { ok: true, k, ids: { cgroups, cgroupFds, maps, programs } };
+  return { ok: true, k, ids: { cgroups, cgroupFds, closedFds, fileFd, maps, programs } };
 }

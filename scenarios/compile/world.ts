@@ -6,6 +6,7 @@
 import type { ObjId } from '../../model/core/ids.js';
 import type { Access, Op, Step } from '../../model/core/step.js';
 import type { Actor, Kernel } from '../../model/kernel/kernel.js';
+import { objectName } from '../../model/kernel/objectName.js';
 import { isStepReady } from '../../model/kernel/ready.js';
 import { isSpinning } from '../../model/sync/locks.js';
 import type { Property, Reachability, Violation } from '../../properties/property.js';
@@ -199,6 +200,10 @@ export function toExecutionFactory(build: WorldBuilder, log?: ReachabilityLog): 
     const execution: Execution = {
       tasks: world.bodies.map((b) => new ActorTask(k, b.actor, b.op, last, cpuObjs.get(b.actor.cpu))),
       describeLastStep: () => describer.describe(),
+      describeObject: (obj) => {
+        for (const [cpu, shared] of cpuObjs) if (shared === obj) return `cpu${cpu} (shared by its tasks)`;
+        return objectName(k, obj as ObjId);
+      },
       checkStep: () => {
         for (let i = 0; i < stepGoals.length; i++) stepGoals[i]!(k);
         // A step that only read and added no fact left the state the last check

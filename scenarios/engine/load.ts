@@ -3,6 +3,7 @@
  * turned into one line that names the file, the field and the value.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { eraOfVersion, type KernelEra } from '../../model/core/era.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import { KNOWN_INVARIANT_IDS } from '../compile/invariants.js';
@@ -13,22 +14,31 @@ import type { ScenarioDef } from '../format/types.js';
 import { parseScenarioJson, type ValidateOptions } from '../format/validate.js';
 import { KERNEL_VERSIONS } from '../format/vocabulary.js';
 import type { Loaded, ScenarioInfo } from './engine.js';
+import { type OpenedObject, objectProgramResolver, objectsDigest } from './objectFiles.js';
 
 /** A scenario ready to check: its definition, where it came from, and its content hash input. */
 export interface ScenarioSource {
   readonly info: ScenarioInfo;
   readonly def: ScenarioDef;
-  /** `catalogue:<name>` or `file:<path as given>`; what a replay token names. */
+  /** `catalogue:<name>` or `file:<absolute path>`; what a replay token names, so it replays from any folder. */
   readonly id: string;
-  /** Canonical JSON of the definition: a token's hash covers it. */
+  /** Canonical JSON of the definition (and the hashes of the BPF objects it names): a token's hash covers it. */
   readonly canonical: string;
+  /** The BPF objects its programs name, by path as written (empty for the catalogue). */
+  readonly objects?: ReadonlyMap<string, OpenedObject>;
 }
 
 /** Validation options every load uses: the invariant ids the checker knows. */
 export const VALIDATE_OPTIONS: ValidateOptions = { invariants: KNOWN_INVARIANT_IDS };
 
-function fromDef(def: ScenarioDef, id: string): ScenarioSource {
-  return { info: scenarioInfo(def), def, id, canonical: canonicalJson(def) };
+function fromDef(
+  def: ScenarioDef,
+  id: string,
+  objects: ReadonlyMap<string, OpenedObject> = new Map(),
+): ScenarioSource {
+  const canonical =
+    objects.size === 0 ? canonicalJson(def) : `${canonicalJson(def)}\n${objectsDigest(objects)}`;
+  return { info: scenarioInfo(def), def, id, canonical, objects };
 }
 
 /** Builds a catalogue entry; a catalogue entry that does not validate is a checker bug. */
@@ -60,8 +70,10 @@ export function loadScenarioFile(path: string): Loaded<ScenarioSource> {
     const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
     return { ok: false, error: { message: `${path}: cannot read the scenario file (${code})` } };
   }
-  const r = parseScenarioJson(text, path, VALIDATE_OPTIONS);
-  return r.ok ? { ok: true, value: fromDef(r.value, `file:${path}`) } : r;
+  const objects = new Map<string, OpenedObject>();
+  const options = { ...VALIDATE_OPTIONS, objectPrograms: objectProgramResolver(path, objects) };
+  const r = parseScenarioJson(text, path, options);
+  return r.ok ? { ok: true, value: fromDef(r.value, `file:${resolve(path)}`, objects) } : r;
 }
 
 /** A catalogue name, or a path when it ends in `.json` or names a file. */

@@ -45,7 +45,7 @@ export function prepareRun(
   if (!era.ok) return era;
   const resolved = resolveParams(source.def, params, source.info.name);
   if (!resolved.ok) return resolved;
-  const builder = compileScenario(resolved.value, era.value);
+  const builder = compileScenario(resolved.value, era.value, source.objects);
   if (!builder.ok) return builder;
   const reachability = new ReachabilityLog();
   const identity: ScenarioIdentity = {

@@ -5,9 +5,10 @@
  * that no longer fits names the step where it diverges.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { ERA_VERSIONS } from '../../model/core/era.js';
 import { diffScenarioIdentity } from '../../scheduler/replay.js';
-import { decodeToken } from '../../scheduler/scheduleCodec.js';
+import { decodeToken, hashContent } from '../../scheduler/scheduleCodec.js';
 import type { Loaded } from './engine.js';
 import { findCatalogueEntry, loadScenarioFile, type ScenarioSource } from './load.js';
 import { prepareRun } from './prepare.js';
@@ -19,15 +20,33 @@ export const REPLAY_MAX_STEPS = 10_000;
 
 const bad = (message: string): Loaded<never> => ({ ok: false, error: { message } });
 
-function sourceOf(scenarioId: string): Loaded<ScenarioSource> {
+function sourceOf(scenarioId: string, scenarioHash: string): Loaded<ScenarioSource> {
   if (scenarioId.startsWith('catalogue:')) {
     const entry = findCatalogueEntry(scenarioId.slice('catalogue:'.length));
     return entry === undefined
       ? bad(`token: scenario '${scenarioId}' is not in this catalogue`)
       : { ok: true, value: entry };
   }
-  if (scenarioId.startsWith('file:')) return loadScenarioFile(scenarioId.slice('file:'.length));
+  if (scenarioId.startsWith('file:')) return scenarioFileOf(scenarioId.slice('file:'.length), scenarioHash);
   return bad(`token: unknown scenario id '${scenarioId}'`);
+}
+
+/**
+ * The token's scenario file, by the absolute path it records; when that is
+ * missing (another machine, a moved checkout), a file of the same name in the
+ * working directory with exactly the recorded content. Otherwise an error that
+ * names the file the token needs.
+ */
+function scenarioFileOf(recorded: string, scenarioHash: string): Loaded<ScenarioSource> {
+  if (existsSync(recorded)) return loadScenarioFile(recorded);
+  const here = resolve(basename(recorded));
+  if (here !== recorded && existsSync(here)) {
+    const local = loadScenarioFile(here);
+    if (local.ok && hashContent(local.value.canonical) === scenarioHash) return local;
+  }
+  return bad(
+    `token: needs the scenario file '${recorded}', which does not exist here; replay where it exists, or from a folder holding a '${basename(recorded)}' with the same content`,
+  );
 }
 
 function paramsOf(options: Readonly<Record<string, string | number>>): Record<string, number> {
@@ -53,7 +72,7 @@ export function replayTokenReport(tokenOrPath: string, given?: ScenarioSource): 
   if (!decoded.ok) return bad(`token: ${decoded.error}`);
   const t = decoded.value;
   const source: Loaded<ScenarioSource> =
-    given === undefined ? sourceOf(t.scenarioId) : { ok: true, value: given };
+    given === undefined ? sourceOf(t.scenarioId, t.scenarioHash) : { ok: true, value: given };
   if (!source.ok) return source;
   const kernel = String(t.modelOptions.kernel ?? source.value.def.kernel);
   const prepared = prepareRun(source.value, kernel, paramsOf(t.modelOptions));

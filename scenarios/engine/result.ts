@@ -16,8 +16,8 @@ export interface TraceRow {
   readonly label: string;
   /** What the step changed, in kernel terms (may be empty). */
   readonly note: string;
-  /** Abstract ids the step read/wrote/locked, for the happens-before graph. */
-  readonly accesses: readonly { readonly kind: string; readonly obj: number }[];
+  /** Abstract ids the step read/wrote/locked, for the happens-before graph, with their names when known. */
+  readonly accesses: readonly { readonly kind: string; readonly obj: number; readonly name?: string }[];
   /** Virtual clock when the step ran. */
   readonly clock: number;
 }

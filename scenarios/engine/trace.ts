@@ -22,7 +22,10 @@ class RowRecorder implements StepObserver {
       taskName: t.name,
       label,
       note: execution.describeLastStep?.() ?? '',
-      accesses: lastAccessesOf(t).map((a) => ({ kind: a.kind, obj: a.obj })),
+      accesses: lastAccessesOf(t).map((a) => {
+        const name = execution.describeObject?.(a.obj);
+        return name === undefined ? { kind: a.kind, obj: a.obj } : { kind: a.kind, obj: a.obj, name };
+      }),
       clock: now,
     });
   }

@@ -5,8 +5,10 @@
  */
 import type { Loaded } from '../engine/engine.js';
 import type {
+  AfterDef,
   BudgetDef,
   CgroupDef,
+  CpuActorDef,
   FinalValueDef,
   KernelVersion,
   MapDef,
@@ -28,7 +30,18 @@ export type MapOptions = DistributiveOmit<MapDef, 'name'>;
 export interface CpuOptions {
   readonly cpu?: Num;
   readonly cgroup: string;
+  /** `member`: the task populates its cgroup until it exits. @defaultValue 'exiting' */
+  readonly task?: CpuActorDef['task'];
+  /** Start once this user actor's named operation has returned. */
+  readonly after?: AfterDef;
   readonly run: readonly RunStepDef[];
+}
+
+/** A user actor's fields besides its name and operations. */
+export interface UserOptions {
+  readonly cpu?: Num;
+  /** Start once this user actor's named operation has returned. */
+  readonly after?: AfterDef;
 }
 
 type Draft = Readonly<Record<string, unknown>> & {
@@ -78,6 +91,11 @@ export class ScenarioBuilder {
     return this.add('programs', { name, ...options });
   }
 
+  /** A task sleeping in `cgroup` for the whole run: a member that keeps it populated until migrated. */
+  task(name: string, cgroup: string): ScenarioBuilder {
+    return this.add('tasks', { name, cgroup });
+  }
+
   /** Attaches a cgroup program to a cgroup before the actors start. */
   attach(program: string, cgroup: string): ScenarioBuilder {
     return this.add('attach', { program, cgroup });
@@ -106,7 +124,7 @@ export class ScenarioBuilder {
     return this.add('actors', { kind: 'cpu', name, ...options });
   }
 
-  user(name: string, ops: readonly UserOpDef[], options: { readonly cpu?: Num } = {}): ScenarioBuilder {
+  user(name: string, ops: readonly UserOpDef[], options: UserOptions = {}): ScenarioBuilder {
     return this.add('actors', { kind: 'user', name, ...options, ops });
   }
 

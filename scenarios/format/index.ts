@@ -1,7 +1,6 @@
 /** The scenario definition format: types, validation, parameter resolution, builder, canonical form. */
 export { type MapOptions, ScenarioBuilder, scenario } from './builder.js';
 export { canonicalJson } from './canonical.js';
-export { FIELDS } from './fields.js';
 export { scenarioInfo } from './info.js';
 export { type JsonText, parseJsonText } from './jsonText.js';
 export { resolveParams, resolveParamValues } from './params.js';

@@ -79,9 +79,11 @@ export function resolveParams(
       programs: (def.programs ?? []).map((p) => ({
         ...p,
         sleepable: p.sleepable ?? false,
+        data: p.data ?? 0,
         tailCalls: p.tailCalls ?? [],
       })),
       attach: def.attach ?? [],
+      tasks: def.tasks ?? [],
       setup: (def.setup ?? []).map((op) => resolveOp(op, n)),
       actors: actors.value,
       expectFinal: (def.expectFinal ?? []).map((f) => resolveFinalValue(f, n)),
@@ -130,10 +132,19 @@ function expandActors(
       if (earlier !== undefined)
         return fail(`${where}: ${path}: actor name '${name}' is also used by ${earlier}`);
       named.set(name, path);
-      if (a.kind === 'user') out.push({ kind: 'user', name, cpu, ops: a.ops.map((op) => resolveOp(op, n)) });
+      if (a.kind === 'user')
+        out.push({ kind: 'user', name, cpu, after: a.after, ops: a.ops.map((op) => resolveOp(op, n)) });
       else {
         const run = a.run.map((s) => ({ ...s, times: s.times === undefined ? 1 : n(s.times) }));
-        out.push({ kind: 'cpu', name, cpu, cgroup: a.cgroup, run });
+        out.push({
+          kind: 'cpu',
+          name,
+          cpu,
+          cgroup: a.cgroup,
+          task: a.task ?? 'exiting',
+          after: a.after,
+          run,
+        });
       }
     }
   }
@@ -141,25 +152,47 @@ function expandActors(
 }
 
 function resolveOp(op: UserOpDef, n: (x: Num) => number): ResolvedUserOp {
-  return op.op === 'update' ? { ...op, value: op.value.map(n) } : op;
+  if (op.op === 'update') return { ...op, value: op.value.map(n) };
+  if (op.op === 'run') return { ...op, times: op.times === undefined ? 1 : n(op.times) };
+  return op;
 }
 
 function resolveFinalValue(f: FinalValueDef, n: (x: Num) => number): ResolvedFinalValue {
   const times = f.times === undefined ? 1 : n(f.times);
   const value = f.value?.map((w) => n(w) * times);
-  return { map: f.map, cgroup: f.cgroup, attachType: f.attachType, value };
+  const words = (ws: readonly (readonly Num[] | null)[] | undefined) =>
+    ws?.map((w) => (w === null ? undefined : w.map(n)));
+  const anyOf = words(f.anyOf);
+  const reachable = words(f.reachable);
+  return {
+    map: f.map,
+    cgroup: f.cgroup,
+    attachType: f.attachType,
+    value,
+    ...(anyOf === undefined ? {} : { anyOf }),
+    ...(reachable === undefined ? {} : { reachable }),
+  };
 }
 
 /** Each update's value and each expected final value must fit its map's value (8-byte words). */
 function checkValues(def: ScenarioDef, maps: readonly ResolvedMap[], where: string) {
   const values: { path: string; map: string; value: readonly Num[] | undefined }[] = [
-    ...(def.setup ?? []).map((op, j) => ({ path: `setup[${j}]`, ...updateValueOf(op) })),
+    ...(def.setup ?? []).map((op, j) => ({ path: `setup[${j}].value`, ...updateValueOf(op) })),
     ...def.actors.flatMap((a, i) =>
       a.kind === 'user'
-        ? a.ops.map((op, j) => ({ path: `actors[${i}].ops[${j}]`, ...updateValueOf(op) }))
+        ? a.ops.map((op, j) => ({ path: `actors[${i}].ops[${j}].value`, ...updateValueOf(op) }))
         : [],
     ),
-    ...(def.expectFinal ?? []).map((f, j) => ({ path: `expectFinal[${j}]`, map: f.map, value: f.value })),
+    ...(def.expectFinal ?? []).flatMap((f, j) => [
+      { path: `expectFinal[${j}].value`, map: f.map, value: f.value },
+      ...(['anyOf', 'reachable'] as const).flatMap((field) =>
+        (f[field] ?? []).map((w, k) => ({
+          path: `expectFinal[${j}].${field}[${k}]`,
+          map: f.map,
+          value: w ?? undefined,
+        })),
+      ),
+    ]),
   ];
   for (const { path, map, value } of values) {
     if (value === undefined) continue;
@@ -167,7 +200,7 @@ function checkValues(def: ScenarioDef, maps: readonly ResolvedMap[], where: stri
     const words = Math.ceil(size / 8);
     if (value.length > words)
       return fail(
-        `${where}: ${path}.value: ${value.length} words do not fit map '${map}' (valueSize ${size} holds ${words})`,
+        `${where}: ${path}: ${value.length} words do not fit map '${map}' (valueSize ${size} holds ${words})`,
       );
   }
   return undefined;

@@ -3,16 +3,10 @@
  * to declared cgroups, maps, programs and parameters, the cgroup tree, and
  * which program types go where. Returns the first problem found.
  */
-import type { ParamUse } from './reader.js';
-import { at, idx } from './reader.js';
+import { at, type Issue, idx, type ParamUse } from './paths.js';
+import { checkTasksAndOrder } from './referencesTasks.js';
 import type { ActorDef, FinalValueDef, MapDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
 import { ATTACH_POINTS_OF, ATTACH_TYPES, TRACE_PROGRAM_TYPES } from './vocabulary.js';
-
-/** A problem at a JSON path. */
-export interface Issue {
-  readonly path: string;
-  readonly message: string;
-}
 
 type Found = Issue | undefined;
 
@@ -81,6 +75,7 @@ export function checkReferences(
     first(def.setup ?? [], (op, i) => checkOp(ctx, op, idx('setup', i))) ??
     first(def.actors, (a, i) => checkActor(ctx, a, idx('actors', i))) ??
     first(def.expectFinal ?? [], (f, i) => checkFinalValue(ctx, f, idx('expectFinal', i))) ??
+    checkTasksAndOrder(def) ??
     checkParams(def, uses)
   );
 }
@@ -230,7 +225,22 @@ function checkActor(ctx: Ctx, a: ActorDef, path: string): Found {
   );
 }
 
+/** A program userspace runs in setup: declared, not a cgroup program, in a declared cgroup. */
+function checkRun(ctx: Ctx, op: Extract<UserOpDef, { op: 'run' }>, path: string): Found {
+  if (!path.startsWith('setup'))
+    return { path: at(path, 'op'), message: "'run' is for setup; a cpu actor runs programs concurrently" };
+  const p = ctx.programs.find(op.program, at(path, 'program'));
+  if (isIssue(p)) return p;
+  if (isCgroupProgram(p.item))
+    return {
+      path: at(path, 'program'),
+      message: `'${op.program}' is a ${p.item.type} program; it runs from its cgroup hook, not in setup`,
+    };
+  return findIssue(ctx.cgroups, op.cgroup, at(path, 'cgroup'));
+}
+
 function checkOp(ctx: Ctx, op: UserOpDef, path: string): Found {
+  if (op.op === 'run') return checkRun(ctx, op, path);
   if ('program' in op)
     return (
       cgroupProgram(ctx, op.program, at(path, 'program')) ??
@@ -249,6 +259,11 @@ function checkOp(ctx: Ctx, op: UserOpDef, path: string): Found {
       path,
       message: `map '${m.name}' is keyed by (cgroup, attach type): add 'attachType' (one of ${ATTACH_TYPES.join(', ')})`,
     };
+  if ('fd' in op && op.fd !== undefined && m.type !== 'cgrp_storage')
+    return {
+      path: at(path, 'fd'),
+      message: `map '${m.name}' is keyed by struct bpf_cgroup_storage_key or a cgroup id, not an fd; remove 'fd'`,
+    };
   if ((!isIsolated || op.cgroup === undefined) && op.attachType !== undefined) {
     const why = op.cgroup === undefined ? 'no key is given' : `map '${m.name}' is keyed by cgroup alone`;
     return { path: at(path, 'attachType'), message: `${why}; remove 'attachType'` };
@@ -259,7 +274,10 @@ function checkOp(ctx: Ctx, op: UserOpDef, path: string): Found {
 /** An `expectFinal` entry names its key as a lookup would; `times` needs a `value` to multiply. */
 function checkFinalValue(ctx: Ctx, f: FinalValueDef, path: string): Found {
   if (f.times !== undefined && f.value === undefined)
-    return { path: at(path, 'times'), message: `multiplies 'value', which is absent (no entry expected)` };
+    return {
+      path: at(path, 'times'),
+      message: `multiplies 'value', which is absent${f.anyOf === undefined && f.reachable === undefined ? ' (no entry expected)' : ''}`,
+    };
   const attachType = f.attachType === undefined ? {} : { attachType: f.attachType };
   return checkOp(ctx, { op: 'lookup', map: f.map, cgroup: f.cgroup, ...attachType }, path);
 }

@@ -4,6 +4,7 @@
  * This is what the lead compiles into model actors.
  */
 import type {
+  AfterDef,
   AttachmentDef,
   AttachOpDef,
   AttachType,
@@ -13,9 +14,13 @@ import type {
   KernelVersion,
   LookupOpDef,
   MapType,
+  MigrateOpDef,
+  ProgramDef,
   ProgramType,
   RmdirOpDef,
+  RunOpDef,
   StorageKey,
+  TaskDef,
   UpdateOpDef,
 } from './types.js';
 
@@ -48,7 +53,13 @@ export interface ResolvedProgram {
   readonly attach: string;
   readonly sleepable: boolean;
   readonly insns: readonly string[];
+  /** Global data slots; 0 for none. */
+  readonly data: number;
+  /** What its helper calls return, by line in `insns`. */
+  readonly expectCalls?: NonNullable<ProgramDef['expectCalls']>;
   readonly tailCalls: readonly string[];
+  readonly object?: string;
+  readonly program?: string;
 }
 
 export type ResolvedRunStep =
@@ -62,7 +73,9 @@ export type ResolvedUserOp =
   | GetNextKeyOpDef
   | RmdirOpDef
   | CloseMapOpDef
-  | AttachOpDef;
+  | AttachOpDef
+  | MigrateOpDef
+  | (Omit<RunOpDef, 'times'> & { readonly times: number });
 
 /** One task on one CPU; `count` copies are named `<name>0`, `<name>1`, .... */
 export interface ResolvedCpuActor {
@@ -70,6 +83,10 @@ export interface ResolvedCpuActor {
   readonly name: string;
   readonly cpu: number;
   readonly cgroup: string;
+  /** `member` populates its cgroup until it exits; `exiting` (the default) is past cgroup_exit. */
+  readonly task: 'member' | 'exiting';
+  /** Starts once this user actor's named operation has returned. */
+  readonly after: AfterDef | undefined;
   readonly run: readonly ResolvedRunStep[];
 }
 
@@ -77,6 +94,7 @@ export interface ResolvedUserActor {
   readonly kind: 'user';
   readonly name: string;
   readonly cpu: number;
+  readonly after: AfterDef | undefined;
   readonly ops: readonly ResolvedUserOp[];
 }
 
@@ -89,12 +107,21 @@ export interface ResolvedTraceActor {
 
 export type ResolvedActor = ResolvedCpuActor | ResolvedUserActor | ResolvedTraceActor;
 
-/** An `expectFinal` entry with `times` applied; `value` undefined: the key must have no entry. */
+/** A final value: u64 words, or undefined for "no entry". */
+export type ResolvedWords = readonly number[] | undefined;
+
+/**
+ * An `expectFinal` entry with `times` applied. With `anyOf` the key ends with one of
+ * those values; with `reachable` each is an end value of some execution; else it
+ * ends holding `value` (undefined: no entry).
+ */
 export interface ResolvedFinalValue {
   readonly map: string;
   readonly cgroup: string;
   readonly attachType: AttachType | undefined;
-  readonly value: readonly number[] | undefined;
+  readonly value: ResolvedWords;
+  readonly anyOf?: readonly ResolvedWords[];
+  readonly reachable?: readonly ResolvedWords[];
 }
 
 /** A scenario ready to compile; every field set. */
@@ -110,6 +137,8 @@ export interface ResolvedScenarioDef {
   readonly maps: readonly ResolvedMap[];
   readonly programs: readonly ResolvedProgram[];
   readonly attach: readonly AttachmentDef[];
+  /** Member tasks sleeping in cgroups for the whole run. */
+  readonly tasks: readonly TaskDef[];
   /** Userspace operations run to completion on the setup actor before any scheduled step. */
   readonly setup: readonly ResolvedUserOp[];
   readonly actors: readonly ResolvedActor[];

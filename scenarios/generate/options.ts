@@ -3,6 +3,8 @@
  * → resolveGenerateOptions() → `ResolvedGenerateOptions` (every field set).
  * Bad options throw here, when the arbitrary is built, never while generating.
  */
+
+import { checkOptionKeys, optionalBoolean, optionalChoice, optionalKernel } from '../api/apiOptions.js';
 import { isCgroupProgram } from '../format/references.js';
 import type { KernelVersion } from '../format/types.js';
 import { KERNEL_VERSIONS } from '../format/vocabulary.js';
@@ -140,10 +142,41 @@ function resolveProgram(p: GeneratedProgram): MenuProgram {
   };
 }
 
-/** Fills in every default and checks ranges; throws on bad options. */
+/**
+ * Every option key the generating functions take: the scenario's, the
+ * schedule's and checkGenerated's own (which passes all of them through).
+ */
+const GENERATE_OPTION_KEYS = [
+  'programs',
+  'userOps',
+  'eras',
+  'minCpus',
+  'maxCpus',
+  'maxRunSteps',
+  'maxTimes',
+  'maxUserOps',
+  'maxChildCgroups',
+  'lockTimeouts',
+  'check',
+  'isSwarm',
+  'maxChoices',
+  'maxChoice',
+  'predicate',
+  'params',
+  'maxSteps',
+] as const;
+
+/** Fills in every default and checks ranges and keys; throws on bad options (an OptionError for keys and choices). */
 export function resolveGenerateOptions(
   o: ScenarioArbitraryOptions & ScheduleArbitraryOptions = {},
 ): ResolvedGenerateOptions {
+  checkOptionKeys('scenarioArbitrary', o, GENERATE_OPTION_KEYS);
+  for (const [i, era] of (o.eras ?? []).entries())
+    optionalKernel('scenarioArbitrary', `options.eras[${i}]`, era);
+  for (const [i, op] of (o.userOps ?? []).entries())
+    optionalChoice('scenarioArbitrary', `options.userOps[${i}]`, op, USER_OP_KINDS);
+  optionalBoolean('scenarioArbitrary', 'options.lockTimeouts', o.lockTimeouts);
+  optionalBoolean('scenarioArbitrary', 'options.isSwarm', o.isSwarm);
   const programs = (o.programs ?? PROGRAM_MENU_NAMES).map(toProgram).map(resolveProgram);
   if (programs.length === 0) throw new Error('scenarioArbitrary: programs must not be empty');
   const names = programs.map((p) => p.name);

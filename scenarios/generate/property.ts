@@ -4,6 +4,7 @@
  * as JSON), the schedule as it ran and the step-by-step trace.
  */
 import fc from 'fast-check';
+import { OptionError, optionalInt } from '../api/apiOptions.js';
 import { replayRows } from '../engine/trace.js';
 import { type CaseArbitraryOptions, caseArbitrary, type GeneratedCase } from './arbitraries.js';
 import { describeRuns, describeScenario, describeTrace } from './describe.js';
@@ -86,7 +87,7 @@ export interface CheckGeneratedOptions extends CaseArbitraryOptions, RunCaseOpti
  * the shrunk case, whose failure text is in the message (includeErrorInReport).
  */
 export function checkGenerated(options: CheckGeneratedOptions = {}): void {
-  const { predicate, params, maxSteps } = options;
+  const { predicate, params, maxSteps } = checkGeneratedOptions('checkGenerated', options);
   const property = scenarioProperty(
     caseArbitrary(options),
     predicate,
@@ -97,11 +98,22 @@ export function checkGenerated(options: CheckGeneratedOptions = {}): void {
 
 /** Like {@link checkGenerated} but returns fast-check's run details (the shrunk counterexample, if any). */
 export function findCounterexample(options: CheckGeneratedOptions = {}): fc.RunDetails<[GeneratedCase]> {
-  const { predicate, params, maxSteps } = options;
+  const { predicate, params, maxSteps } = checkGeneratedOptions('findCounterexample', options);
   const property = scenarioProperty(
     caseArbitrary(options),
     predicate,
     maxSteps === undefined ? {} : { maxSteps },
   );
   return fc.check(property, params);
+}
+
+/** Checks the run options before any case is generated, so a bad one is an error, not a counterexample. */
+function checkGeneratedOptions(fn: string, options: CheckGeneratedOptions): CheckGeneratedOptions {
+  optionalInt(fn, 'options.maxSteps', options.maxSteps, 1);
+  if (options.predicate !== undefined && typeof options.predicate !== 'function') {
+    throw new OptionError(fn, 'options.predicate', options.predicate, 'a function');
+  }
+  const numRuns = options.params?.numRuns;
+  optionalInt(fn, 'options.params.numRuns', numRuns, 1);
+  return options;
 }

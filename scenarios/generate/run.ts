@@ -6,6 +6,7 @@
 import { DEFAULT_MAX_STEPS } from '../../scheduler/execute.js';
 import { replayLeniently } from '../../scheduler/replay.js';
 import type { ExecutionOutcome } from '../../scheduler/strategy.js';
+import { optionalInt } from '../api/apiOptions.js';
 import { type ScenarioSource, VALIDATE_OPTIONS } from '../engine/load.js';
 import { type PreparedRun, prepareRun } from '../engine/prepare.js';
 import { canonicalJson } from '../format/canonical.js';
@@ -51,7 +52,8 @@ export function prepareGenerated(def: ScenarioDef): PreparedRun {
 
 /** Runs `c` once; bad scenarios throw (see {@link prepareGenerated}), violations are values. */
 export function runGeneratedCase(c: GeneratedCase, options: RunCaseOptions = {}): GeneratedRun {
-  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const maxSteps =
+    optionalInt('runGeneratedCase', 'options.maxSteps', options.maxSteps, 1) ?? DEFAULT_MAX_STEPS;
   const prepared = prepareGenerated(c.def);
   const run = replayLeniently(prepared.factory, c.schedule, maxSteps);
   return { case: c, prepared, outcome: run.outcome, choices: run.choices, maxSteps };

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { Engine } from '../../scenarios/engine/engine.js';
 import { createFakeEngine } from './fakeEngine.js';
 import { createFakeIo } from './fakeIo.js';
-import { makeReport, UAF_TOKEN } from './fixtures.js';
+import { makeReport, UAF_TOKEN, UAF_VIOLATION } from './fixtures.js';
 import { cli } from './harness.js';
 
 const VIOLATION_TEXT = `seed: 42
@@ -26,6 +26,7 @@ step  cpu0                       cpu1                            rcu
    4  READ_ONCE(e1->data)
 
 shrunk: 41 steps, 5 preemptions → 5 steps, 2 preemptions
+FAIL: expected pass, found a violation of no-use-after-free
 
 replay: npx cgrpcheck replay ${UAF_TOKEN}
 token: .cgrpcheck/last-violation.token (replay it with: npx cgrpcheck replay .cgrpcheck/last-violation.token)
@@ -63,7 +64,7 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
     );
   });
 
-  test('--strict: an exhaustive pass that did not cover its space says so and exits 4; a complete one or a sample exits 0', async () => {
+  test('an exhaustive pass that did not cover its space says so on its verdict line; --strict fails it (exit 1)', async () => {
     const partial = makeReport('busy-get', '1', 5, { strategy: 'dfs' });
     const argv = ['check', 'busy-get', '--seed', '1', '--strategy', 'dfs'];
     const lax = await cli(argv, createFakeIo(), engineReturning(partial));
@@ -72,17 +73,9 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
       'PASS (INCOMPLETE): no violation in the 5 executions explored; the search stopped before covering the space\n',
     );
     const strict = await cli([...argv, '--strict'], createFakeIo(), engineReturning(partial));
-    expect([strict.code, strict.err]).toEqual([
-      4,
-      'cgrpcheck: --strict: dfs stopped after 5 executions without covering the space\n',
-    ]);
+    expect(strict.code).toBe(1);
     const full = makeReport('busy-get', '1', 6, { strategy: 'dfs', complete: true });
     expect((await cli([...argv, '--strict'], createFakeIo(), engineReturning(full))).code).toBe(0);
-    const sampled = makeReport('busy-get', '1', 5);
-    expect(
-      (await cli(['check', 'busy-get', '--seed', '1', '--strict'], createFakeIo(), engineReturning(sampled)))
-        .code,
-    ).toBe(0);
   });
 
   test('an incomplete dpor pass prints the estimate of the whole search and its time at the run rate', async () => {
@@ -117,7 +110,7 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
   });
 
   test('a pass with unreached goals warns that it is vacuous for them', async () => {
-    const report = makeReport('busy-get', '42', 3, { unreached: ['free-while-busy', 'get-after-destroy'] });
+    const report = makeReport('busy-get', '42', 3, { unreached: ['get-returned-null', 'lost-update'] });
     const { code, out } = await cli(
       ['check', 'busy-get', '--seed', '42'],
       createFakeIo(),
@@ -125,19 +118,89 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
     );
     expect(code).toBe(0);
     expect(out).toContain(
-      'warning: goals never reached: free-while-busy, get-after-destroy; the pass is vacuous for them\n',
+      'warning: goals never reached: get-returned-null, lost-update; the pass is vacuous for them\n',
     );
   });
 
-  test('a pass of a scenario the catalogue expects to fail says so', async () => {
+  test('a pass of a scenario that declares a violation fails: exit 1 and a FAIL line', async () => {
     const report = makeReport('uaf-on-destroy', '42', 3, { expect: 'no-use-after-free' });
     const { code, out } = await cli(
       ['check', 'uaf-on-destroy', '--seed', '42'],
       createFakeIo(),
       engineReturning(report),
     );
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'PASS: no violation in 3 executions (sampled, not exhaustive)\nFAIL: expected a violation of no-use-after-free, none found in 3 executions\n',
+    );
+  });
+
+  test('the declared violation found is a pass: exit 0, the trace, an EXPECTED line', async () => {
+    const report = makeReport('uaf-on-destroy', '42', 7, {
+      expect: 'no-use-after-free',
+      violation: UAF_VIOLATION,
+    });
+    const { code, out, io } = await cli(
+      ['check', 'uaf-on-destroy', '--seed', '42'],
+      createFakeIo(),
+      engineReturning(report),
+    );
     expect(code).toBe(0);
-    expect(out).toContain('note: the catalogue expects a violation of no-use-after-free\n');
+    expect(out).toContain(
+      'shrunk: 41 steps, 5 preemptions → 5 steps, 2 preemptions\nEXPECTED: the scenario declares a violation of no-use-after-free; it was found\n',
+    );
+    expect(io.files.get('/work/.cgrpcheck/last-violation.token')).toBe(`${UAF_TOKEN}\n`);
+  });
+
+  test('another violation than the declared one fails', async () => {
+    const report = makeReport('uaf-on-destroy', '42', 7, {
+      expect: 'no-double-free',
+      violation: UAF_VIOLATION,
+    });
+    const { code, out } = await cli(
+      ['check', 'uaf-on-destroy', '--seed', '42'],
+      createFakeIo(),
+      engineReturning(report),
+    );
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'FAIL: expected a violation of no-double-free, found a violation of no-use-after-free\n',
+    );
+  });
+
+  test.each([
+    [
+      'unreached goals',
+      { unreached: ['get-returned-null'] },
+      'reachability goals never reached: get-returned-null',
+    ],
+    [
+      'an exhaustive run that did not cover the space',
+      { strategy: 'dpor', complete: false },
+      'dpor did not cover the whole space in 3 executions',
+    ],
+  ])('--strict: a pass with %s exits 1, without it 0', async (_, extra, why) => {
+    const report = makeReport('busy-get', '42', 3, extra);
+    const loose = await cli(['check', 'busy-get', '--seed', '42'], createFakeIo(), engineReturning(report));
+    expect(loose.code).toBe(0);
+    expect(loose.out).not.toContain('FAIL');
+    const strict = await cli(
+      ['check', 'busy-get', '--seed', '42', '--strict'],
+      createFakeIo(),
+      engineReturning(report),
+    );
+    expect(strict.code).toBe(1);
+    expect(strict.out).toContain(`FAIL: ${why}\n`);
+  });
+
+  test('--strict: a complete exhaustive pass exits 0', async () => {
+    const report = makeReport('busy-get', '42', 6, { strategy: 'dfs', complete: true });
+    const { code } = await cli(
+      ['check', 'busy-get', '--seed', '42', '--strict'],
+      createFakeIo(),
+      engineReturning(report),
+    );
+    expect(code).toBe(0);
   });
 
   test('without --seed, one seed is picked from the clock, printed and used', async () => {

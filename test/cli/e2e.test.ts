@@ -4,7 +4,15 @@
  * for exit codes, files and stderr as a shell sees them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -34,15 +42,30 @@ describe('cgrpcheck with the real engine', () => {
       '--workers',
       '1',
     ]);
-    expect(found.code).toBe(1);
+    // The entry declares atomic-add: reproducing it meets the expectation.
+    expect(found.code).toBe(0);
     const report = JSON.parse(found.out) as CheckReport;
     expect(report.verdict).toBe('violation');
     expect(report.violation?.invariant).toBe('atomic-add');
     const replayed = await run(['replay', report.violation!.replay, '--json']);
-    expect(replayed.code).toBe(1);
+    expect(replayed.code).toBe(0);
     const again = JSON.parse(replayed.out) as CheckReport;
     expect(again.violation?.message).toBe(report.violation?.message);
     expect(again.violation?.trace).toEqual(report.violation?.trace);
+  });
+
+  test('DOT names the objects of the scenario on its edges and chains every cluster in step order', async () => {
+    const r = await run(['check', 'doc-counter-racy', '--seed', '1', '--workers', '1', '--format', 'dot']);
+    const dot = r.out;
+    expect(dot).toContain('[style=dashed, label="selem counters/app"]');
+    expect(dot).not.toMatch(/label="obj \d/);
+    const edges = new Set([...dot.matchAll(/^ {2}(s\d+) -> (s\d+)/gm)].map((m) => `${m[1]}>${m[2]}`));
+    const clusters = dot.split('subgraph cluster_').slice(1);
+    expect(clusters.length).toBeGreaterThan(1);
+    for (const c of clusters) {
+      const ids = [...c.split('}')[0]!.matchAll(/^ {4}(s\d+) \[/gm)].map((m) => m[1]!);
+      for (let i = 1; i < ids.length; i++) expect(edges.has(`${ids[i - 1]}>${ids[i]}`)).toBe(true);
+    }
   });
 
   test('list --json names every catalogue entry with its expectation', async () => {
@@ -76,12 +99,15 @@ describe('the built binary', () => {
       ['check', 'doc-counter-racy', '--seed', '1', '--runs', '300', '--workers', '1'],
       dir,
     );
-    expect(violated.status).toBe(1);
+    expect(violated.status).toBe(0);
     expect(violated.stdout).toContain('VIOLATION of atomic-add');
+    expect(violated.stdout).toContain(
+      'EXPECTED: the scenario declares a violation of atomic-add; it was found',
+    );
     const tokenFile = join(dir, '.cgrpcheck/last-violation.token');
     expect(existsSync(tokenFile)).toBe(true);
     const replayed = shell(['replay', tokenFile], dir);
-    expect(replayed.status).toBe(1);
+    expect(replayed.status).toBe(0);
     expect(replayed.stdout).toContain('VIOLATION of atomic-add');
 
     writeFileSync(join(dir, 'bad.json'), '{"name": "x",\n "kernel": 6.2,}');
@@ -95,5 +121,71 @@ describe('the built binary', () => {
     const negative = shell(['check', 'doc-counter', '--runs', '-3'], dir);
     expect(negative.status).toBe(2);
     expect(negative.stderr.trim()).toBe("cgrpcheck: --runs: expected a positive integer, got '-3'");
+  });
+});
+
+describe('safe output and portable tokens, through the binary', () => {
+  /** examples/doc-counter.json with a racy increment and `expect: pass`: an unexpected violation. */
+  function racyCounter(dir: string): string {
+    const def = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../examples/doc-counter.json'), 'utf8'),
+    );
+    def.$schema = undefined;
+    def.name = 'racy-counter';
+    def.programs[0].insns = [
+      'call get map=counters cg=current flags=F_CREATE',
+      'jnull r0 out',
+      'ld r1 [r0+0]',
+      'add r1 1',
+      'st [r0+0] r1',
+      'out: exit 0',
+    ];
+    def.check = ['atomic-add'];
+    writeFileSync(join(dir, 'racy.json'), JSON.stringify(def, null, 2));
+    return 'racy.json';
+  }
+
+  test('--out onto the scenario file is refused before exploring; the file is untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgrpcheck-out-'));
+    const file = racyCounter(dir);
+    const before = readFileSync(join(dir, file), 'utf8');
+    const r = shell(['check', file, '--out', file, '--workers', '1'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `cgrpcheck: --out: '${file}' is the scenario file; refusing to overwrite an input\n`,
+    );
+    expect(r.stdout).toBe('');
+    expect(readFileSync(join(dir, file), 'utf8')).toBe(before);
+  });
+
+  test('--out /dev/full: the violation still exits 1, the device stays, the token reaches .cgrpcheck/', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgrpcheck-out-'));
+    const file = racyCounter(dir);
+    const r = shell(['check', file, '--seed', '1', '--workers', '1', '--out', '/dev/full'], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("cgrpcheck: --out: cannot write '/dev/full': no space left on device (ENOSPC)\n");
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+    expect(readFileSync(join(dir, '.cgrpcheck/last-violation.token'), 'utf8')).toMatch(/^cgrp1:/);
+  });
+
+  test('a token replays from another folder; without its file it names the file it needs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgrpcheck-token-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'cgrpcheck-elsewhere-'));
+    const file = racyCounter(dir);
+    const found = shell(['check', file, '--seed', '1', '--workers', '1'], dir);
+    expect(found.status).toBe(1);
+    const token = readFileSync(join(dir, '.cgrpcheck/last-violation.token'), 'utf8').trim();
+    const replayed = shell(['replay', token], elsewhere);
+    expect(replayed.status).toBe(1);
+    expect(replayed.stdout).toContain('VIOLATION of atomic-add');
+    rmSync(join(dir, file));
+    const missing = shell(['replay', token], elsewhere);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(
+      `cgrpcheck: token: needs the scenario file '${join(realpathSync(dir), file)}', which does not exist here; replay where it exists, or from a folder holding a '${file}' with the same content\n`,
+    );
+    // The same content under the same name in the working folder is accepted.
+    racyCounter(elsewhere);
+    expect(shell(['replay', token], elsewhere).status).toBe(1);
   });
 });

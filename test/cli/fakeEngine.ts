@@ -37,7 +37,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
     list: () => CATALOGUE,
     load(nameOrPath) {
       loads.push(nameOrPath);
-      if (nameOrPath === 'broken.json') {
+      if (nameOrPath === 'broken.json' || nameOrPath.endsWith('/broken.json')) {
         return { ok: false, error: { message: "broken.json: tasks[0].ops: expected an array, got 'lock'" } };
       }
       const info = CATALOGUE.find((s) => s.name === nameOrPath) ?? {

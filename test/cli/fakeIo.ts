@@ -17,6 +17,10 @@ export interface FakeIo extends CliIo {
   time: number;
   tickMs: number;
   readonly exits: number[];
+  /** Paths that are devices or FIFOs. */
+  readonly specialFiles: Set<string>;
+  /** Symlinks: path → the absolute path they resolve to. */
+  readonly links: Map<string, string>;
   /** Delivers a SIGINT to the subscribers. */
   interrupt(): void;
   /** Number of live SIGINT subscriptions. */
@@ -28,6 +32,8 @@ export interface FakeIoOptions {
   readonly isTty?: boolean;
   readonly columns?: number;
   readonly time?: number;
+  /** The environment the cli sees. @defaultValue {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A fresh fake with cwd `/work` (an existing, empty folder). */
@@ -43,6 +49,8 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
     time: options.time ?? 1_764_034_000_000,
     tickMs: 0,
     exits: [],
+    specialFiles: new Set(),
+    links: new Map(),
     interruptHandlers: new Set(),
     stdout(text) {
       io.out += text;
@@ -76,6 +84,8 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
       io.files.set(path, text);
       return { ok: true, value: undefined };
     },
+    isSpecialFile: (path) => io.specialFiles.has(path),
+    realPath: (path) => io.links.get(path) ?? path,
     makeFolder(path) {
       if (io.readOnly.has(dirname(path))) return fail('read-only file system (EROFS)');
       for (let p = path; !io.folders.has(p); p = dirname(p)) io.folders.add(p);
@@ -91,6 +101,25 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
     interrupt() {
       for (const h of [...io.interruptHandlers]) h();
     },
+    listFolder(path) {
+      if (!io.folders.has(path)) return fail('no such file or folder (ENOENT)');
+      const prefix = path.endsWith('/') ? path : `${path}/`;
+      const names = new Set<string>();
+      for (const p of [...io.files.keys(), ...io.folders]) {
+        if (p.startsWith(prefix) && p.length > prefix.length)
+          names.add(p.slice(prefix.length).split('/')[0]!);
+      }
+      return { ok: true, value: [...names].sort() };
+    },
+    appendFile(path, text) {
+      const folder = dirname(path);
+      if (!io.folders.has(folder)) return fail('no such file or folder (ENOENT)');
+      if (io.readOnly.has(folder)) return fail('read-only file system (EROFS)');
+      io.files.set(path, (io.files.get(path) ?? '') + text);
+      return { ok: true, value: undefined };
+    },
+    env: options.env ?? {},
+    packageRoot: '/pkg',
   };
   return io;
 }

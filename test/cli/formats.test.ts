@@ -30,6 +30,7 @@ describe('--format json', () => {
       'verdict',
       'complete',
       'expect',
+      'expectation',
       'stats',
       'unreached',
       'violation',
@@ -78,7 +79,10 @@ describe('--format junit', () => {
     const testcase = child(suite, 'testcase');
     expect(testcase.attrs).toEqual({ name: 'uaf-on-destroy', classname: 'cgrpcheck', time: '0.000' });
     const failure = child(testcase, 'failure');
-    expect(failure.attrs.message).toBe('no-use-after-free');
+    expect(failure.attrs).toEqual({
+      message: 'expected pass, found a violation of no-use-after-free',
+      type: 'no-use-after-free',
+    });
     expect(failure.text).toContain('cpu0 read e1 after the grace period freed it');
     expect(failure.text).toContain('   4  READ_ONCE(e1->data)');
     expect(failure.text).toContain(`replay: npx cgrpcheck replay ${UAF_TOKEN}`);
@@ -103,7 +107,7 @@ describe('--format junit', () => {
     const testcase = child(parseXml(out), 'testcase');
     expect(testcase.attrs.name).toBe('a<&>');
     const failure = child(testcase, 'failure');
-    expect(failure.attrs.message).toBe('x<y>&"z"');
+    expect(failure.attrs.message).toBe('expected pass, found a violation of x<y>&"z"');
     expect(failure.text.startsWith('a<b && c>"d" \'e\' ]]> <!-- x -->\n')).toBe(true);
   });
 
@@ -194,6 +198,7 @@ describe('--format dot', () => {
   s1 -> s2;
   s2 -> s3 [style=dashed, label="obj 10"];
   s3 -> s4 [style=dashed, label="obj 10"];
+  s0 -> s4 [color=gray];
 }
 `);
   });

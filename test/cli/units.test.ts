@@ -5,35 +5,42 @@ import { describe, expect, test } from 'vitest';
 import { parseArgs } from '../../cli/argv.js';
 import { withoutFlags } from '../../cli/flags.js';
 import { buildHappensBefore } from '../../cli/format/happensBefore.js';
-import { fitCell, renderTraceTable } from '../../cli/format/traceTable.js';
+import { fitCell, renderTraceTable, wrapCell } from '../../cli/format/traceTable.js';
 import { nextSeed } from '../../cli/resume.js';
 import { shellQuote } from '../../cli/shell.js';
 import type { TraceRow } from '../../scenarios/engine/result.js';
 import { UAF_TRACE } from './fixtures.js';
 
 describe('trace table', () => {
-  test('long cells wrap inside a narrow column; nothing is cut', () => {
-    // 40 columns leave 16 per task column (the minimum)
+  test('long cells wrap at identifier boundaries in a narrow column; no name is split', () => {
+    // 40 columns would leave 16 per task column, but a column keeps its longest
+    // name whole: cpu0 needs 20 (bpf_cgrp_storage_get), cpu1 21 (bpf_cgrp_storage_free).
     expect(renderTraceTable(UAF_TRACE, 40)).toEqual([
-      'step  cpu0              cpu1              rcu',
-      '----  ----------------  ----------------  ----------------',
-      '   0  bpf_cgrp_storage',
-      '      _get(cg1)',
-      '      → e1 linked on',
-      '      cg1',
-      '   1                    cgroup_destroy(',
-      '                        cg1)',
-      '                        → cg1 dying',
-      '   2                    bpf_cgrp_storage',
-      '                        _free(cg1)',
-      '                        → e1 unlinked;',
-      '                        call_rcu queued',
-      '   3                                      rcu_grace_period',
-      '                                          ()',
-      '                                          → e1 freed',
-      '   4  READ_ONCE(',
-      '      e1->data)',
+      'step  cpu0                  cpu1                   rcu',
+      '----  --------------------  ---------------------  ----------------',
+      '   0  bpf_cgrp_storage_get',
+      '      (cg1)',
+      '      → e1 linked on cg1',
+      '   1                        cgroup_destroy(cg1)',
+      '                            → cg1 dying',
+      '   2                        bpf_cgrp_storage_free',
+      '                            (cg1)',
+      '                            → e1 unlinked;',
+      '                            call_rcu queued',
+      '   3                                               rcu_grace_period',
+      '                                                   ()',
+      '                                                   → e1 freed',
+      '   4  READ_ONCE(e1->data)',
     ]);
+  });
+
+  test.each([
+    ['lock owner lock of app (1000003)', 12, ['lock owner', 'lock of app', '(1000003)']],
+    ['count#2: ld [1000001+0]', 10, ['count#2:', 'ld [', '1000001+0]']],
+    ['READ_ONCE(e1->data)', 12, ['READ_ONCE(', 'e1->data)']],
+    ['__bpf_local_storage_insert_cache', 16, ['__bpf_local_stor', 'age_insert_cache']],
+  ])('wrapCell(%j, %i) breaks between names, never inside one that fits', (text, width, lines) => {
+    expect(wrapCell(text, width)).toEqual(lines);
   });
 
   test('a column narrower than its share keeps its width; the wide ones share the rest', () => {

@@ -3,6 +3,7 @@
  * declared things only, every parameter used, ranges inside their fields'.
  */
 import fc from 'fast-check';
+import { KNOWN_INVARIANT_IDS as KNOWN_INVARIANTS } from '../../../scenarios/compile/invariants.js';
 import type {
   ActorDef,
   MapDef,
@@ -12,7 +13,7 @@ import type {
   ScenarioDef,
   UserOpDef,
 } from '../../../scenarios/format/types.js';
-import { KERNEL_VERSIONS, KNOWN_INVARIANTS } from '../../../scenarios/format/vocabulary.js';
+import { KERNEL_VERSIONS } from '../../../scenarios/format/vocabulary.js';
 
 const nameArb = fc.stringMatching(/^[a-z][a-z0-9_.-]{0,7}$/);
 const names = (min: number, max: number) => fc.uniqueArray(nameArb, { minLength: min, maxLength: max });

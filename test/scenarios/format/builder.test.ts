@@ -58,6 +58,58 @@ const docCounter = scenario('doc-counter')
   .reachability('cgroup-freed-while-running');
 
 describe('scenario builder', () => {
+  it('writes examples/rmdir-populated.json: tasks, member cpu actors, migrate and op expectations', () => {
+    const text = readFileSync(new URL('../../../examples/rmdir-populated.json', import.meta.url), 'utf8');
+    const built = scenario('rmdir-populated')
+      .describe(
+        'rmdir of a cgroup with a member task is refused with -EBUSY until the task migrates away or exits (cgroup_destroy_locked)',
+      )
+      .kernel('6.2')
+      .expect('pass')
+      .cgroup('root')
+      .cgroup('app', { parent: 'root' })
+      .cgroup('job', { parent: 'root' })
+      .task('sleeper', 'app')
+      .program('idle', { type: 'tp_btf', attach: 'sys_enter', insns: ['exit 0'] })
+      .setup([
+        { op: 'rmdir', cgroup: 'app', expect: '-EBUSY' },
+        { op: 'rmdir', cgroup: 'root', expect: '-EBUSY' },
+        { op: 'migrate', task: 'sleeper', cgroup: 'root', expect: 0 },
+        { op: 'rmdir', cgroup: 'app', expect: 0 },
+        { op: 'rmdir', cgroup: 'app', expect: '-ENOENT' },
+        { op: 'migrate', task: 'sleeper', cgroup: 'app', expect: '-ENOENT' },
+      ])
+      .cpu('worker', { cgroup: 'job', task: 'member', run: [{ program: 'idle' }] })
+      .user('admin', [
+        { op: 'rmdir', cgroup: 'job', expect: { reachable: ['-EBUSY', 0] } },
+        { op: 'rmdir', cgroup: 'job', expect: { anyOf: ['-EBUSY', 0, '-ENOENT'] } },
+      ])
+      .build();
+    const fromFile = parseScenarioJson(text, 'rmdir-populated.json');
+    expect(built.ok && fromFile.ok && canonicalJson(built.value) === canonicalJson(fromFile.value)).toBe(
+      true,
+    );
+  });
+
+  it('writes `after` on a user actor', () => {
+    const r = scenario('ordered')
+      .describe('reader after admin')
+      .kernel('6.2')
+      .cgroup('root')
+      .cgroup('app', { parent: 'root' })
+      .user('admin', [{ op: 'rmdir', cgroup: 'app', name: 'rm' }])
+      .user('reader', [{ op: 'rmdir', cgroup: 'app', expect: '-ENOENT' }], {
+        after: { actor: 'admin', op: 'rm' },
+      })
+      .build();
+    expect(r.ok && r.value.actors[1]).toStrictEqual({
+      kind: 'user',
+      name: 'reader',
+      after: { actor: 'admin', op: 'rm' },
+      ops: [{ op: 'rmdir', cgroup: 'app', expect: '-ENOENT' }],
+    });
+  });
+
   it('builds the same ScenarioDef as the file', () => {
     const fromFile = parseScenarioJson(FIXTURE, 'doc-counter.json');
     const fromBuilder = docCounter.build();

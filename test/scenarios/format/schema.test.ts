@@ -1,94 +1,94 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { FIELDS } from '../../../scenarios/format/fields.js';
-import {
-  ATTACH_TYPES,
-  INSN_MNEMONICS,
-  KERNEL_VERSIONS,
-  KNOWN_BUGS,
-  KNOWN_INVARIANTS,
-  LOOKUP_FLAGS,
-  MAP_TYPES,
-  PROGRAM_TYPES,
-  STORAGE_KEYS,
-  UPDATE_FLAGS,
-} from '../../../scenarios/format/vocabulary.js';
+import { eraOfVersion } from '../../../model/core/era.js';
+import { GOAL_IDS } from '../../../properties/reachability.js';
+import { KNOWN_INVARIANT_IDS } from '../../../scenarios/compile/invariants.js';
+import { catalogueSources } from '../../../scenarios/engine/load.js';
+import { scenarioJsonSchemaText } from '../../../scenarios/format/jsonSchema.js';
+import { KERNEL_VERSIONS, KNOWN_BUGS, STRATEGY_NAMES } from '../../../scenarios/format/vocabulary.js';
 
+const SCHEMA_FILE = new URL('../../../scenarios/scenario.schema.json', import.meta.url);
+const EXAMPLES = new URL('../../../examples/', import.meta.url);
+const committed = readFileSync(SCHEMA_FILE, 'utf8');
 // biome-ignore lint/suspicious/noExplicitAny: walking an arbitrary JSON document
-type Schema = any;
-const schema: Schema = JSON.parse(
-  readFileSync(new URL('../../../scenarios/scenario.schema.json', import.meta.url), 'utf8'),
-);
+const schema: any = JSON.parse(committed);
 const defs = schema.$defs;
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const validate = ajv.compile(schema);
 
-/** Every `properties` entry anywhere in the schema, with its JSON pointer. */
-function allProperties(node: Schema, pointer: string): [string, Schema][] {
-  if (typeof node !== 'object' || node === null) return [];
-  const own: [string, Schema][] = Object.entries(node.properties ?? {}).map(([k, v]) => [
-    `${pointer}/properties/${k}`,
-    v,
-  ]);
-  const nested = Object.entries(node).flatMap(([k, v]) => allProperties(v, `${pointer}/${k}`));
-  return [...own, ...nested];
+/** ajv's verdict on a value: 'valid' or its first error as `path message`. */
+function ajvVerdict(value: unknown): string {
+  if (validate(value)) return 'valid';
+  const e = validate.errors?.[0];
+  return `${e?.instancePath} ${e?.message}`;
 }
 
 describe('scenario.schema.json', () => {
-  it('is draft 2020-12 and describes the scenario object', () => {
+  it('is exactly what `npm run schema` generates from the zod schema', () => {
+    expect(committed).toBe(scenarioJsonSchemaText());
+  });
+
+  it('is draft 2020-12, compiles under ajv strict mode and describes the scenario object', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.$ref).toBe('#/$defs/scenario');
+    expect(defs.scenario.additionalProperties).toBe(false);
   });
 
-  it.each(Object.entries(FIELDS))('$defs.%s lists exactly the fields the validator knows', (kind, spec) => {
-    const def = defs[kind];
-    expect(def.additionalProperties).toBe(false);
-    expect(Object.keys(def.properties).sort()).toStrictEqual([...spec.required, ...spec.optional].sort());
-    expect([...def.required].sort()).toStrictEqual([...spec.required].sort());
+  it.each(catalogueSources().map((s) => [s.info.name, s.def] as const))(
+    'accepts catalogue entry %s',
+    (_name, def) => {
+      expect(ajvVerdict(def)).toBe('valid');
+    },
+  );
+
+  const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+  it.each(examples)('accepts examples/%s', (file) => {
+    expect(ajvVerdict(JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')))).toBe('valid');
   });
 
-  it('has no object $defs the validator does not know', () => {
-    const objects = Object.entries(defs)
-      .filter(([, d]) => (d as Schema).type === 'object' && (d as Schema).properties !== undefined)
-      .map(([k]) => k);
-    expect(objects.sort()).toStrictEqual(Object.keys(FIELDS).sort());
-  });
-
-  it('documents every property, and every $defs entry', () => {
-    const undocumented = allProperties(schema, '#')
-      .filter(([ptr]) => !ptr.includes('/allOf/')) // conditions on fields, not fields
-      .filter(([, p]) => typeof p.description !== 'string' || p.description.length < 3)
-      .map(([ptr]) => ptr);
-    expect(undocumented).toStrictEqual([]);
-    const bare = Object.entries(defs).filter(([, d]) => typeof (d as Schema).description !== 'string');
-    expect(bare).toStrictEqual([]);
-  });
-
-  it('uses the same word lists as the validator', () => {
-    expect(defs.scenario.properties.kernel.enum).toStrictEqual(KERNEL_VERSIONS);
-    expect(defs.invariant.enum).toStrictEqual(KNOWN_INVARIANTS);
+  it('lists the tool’s own invariant ids, bugs, strategies, kernel versions and reachability goals', () => {
+    const props = defs.scenario.properties;
+    expect(props.expect.enum).toStrictEqual(['pass', ...KNOWN_INVARIANT_IDS]);
+    expect(props.check.items.enum).toStrictEqual(KNOWN_INVARIANT_IDS);
+    expect(props.reachability.items.enum).toStrictEqual(GOAL_IDS);
     expect(defs.options.properties.bugs.items.enum).toStrictEqual(KNOWN_BUGS);
-    expect(defs.map.properties.type.enum).toStrictEqual(MAP_TYPES);
-    expect(defs.map.properties.key.enum).toStrictEqual(STORAGE_KEYS);
-    expect(defs.program.properties.type.enum).toStrictEqual(PROGRAM_TYPES);
-    expect(defs.lookupOp.properties.attachType.enum).toStrictEqual(ATTACH_TYPES);
-    expect(defs.lookupOp.properties.flags.items.enum).toStrictEqual(LOOKUP_FLAGS);
-    expect(defs.updateOp.properties.flags.items.enum).toStrictEqual(UPDATE_FLAGS);
-    const ops = defs.userOp.oneOf.flatMap((r: Schema) => {
-      const op = defs[r.$ref.replace('#/$defs/', '')].properties.op;
-      return op.enum ?? [op.const];
-    });
-    expect(ops.sort()).toStrictEqual(
-      ['lookup', 'update', 'delete', 'get-next-key', 'rmdir', 'close-map', 'attach', 'detach'].sort(),
-    );
-    expect(defs.program.properties.insns.items.pattern).toBe(
-      `^\\s*(?:[A-Za-z_][A-Za-z0-9_]*:\\s*)?(?:(?:${INSN_MNEMONICS.join('|')})(?:\\s.*)?)?$`,
-    );
+    expect(defs.budget.properties.strategy.enum).toStrictEqual(STRATEGY_NAMES);
+    expect(props.kernel.enum).toStrictEqual(KERNEL_VERSIONS);
+    expect(props.kernel.enum.map((v: string) => eraOfVersion(v))).toStrictEqual(['E1', 'E2', 'E3']);
   });
 
-  it('points every $ref at an existing $defs entry', () => {
-    const refs = JSON.stringify(schema).match(/"\$ref":"[^"]*"/g) ?? [];
-    const missing = refs
-      .map((r) => r.slice(8, -1).replace('#/$defs/', ''))
-      .filter((name) => defs[name] === undefined);
-    expect(missing).toStrictEqual([]);
+  it('rejects what the format rejects for its shape', () => {
+    const base = JSON.parse(readFileSync(new URL('doc-counter.json', EXAMPLES), 'utf8'));
+    const mutated = (f: (d: typeof base) => void) => {
+      const d = structuredClone(base);
+      f(d);
+      return ajvVerdict(d);
+    };
+    expect(
+      mutated((d) => {
+        d.maps[0].key = 'shared';
+      }),
+    ).toBe('/maps/0 must NOT have additional properties');
+    expect(
+      mutated((d) => {
+        d.actors[1].ops[0].op = 'lookp';
+      }),
+    ).not.toBe('valid');
+    expect(
+      mutated((d) => {
+        d.kernel = '6.9';
+      }),
+    ).toBe('/kernel must be equal to one of the allowed values');
+    expect(
+      mutated((d) => {
+        d.actors[1].ops[0].expect = '-ENOSUCH';
+      }),
+    ).not.toBe('valid');
+    expect(
+      mutated((d) => {
+        d.actors[1].ops[0].expect = { anyOf: [0, '-ENOENT'] };
+      }),
+    ).toBe('valid');
   });
 });

@@ -36,7 +36,7 @@ describe('setup and expectFinal: validation', () => {
       (d) => {
         d.setup = [{ op: 'updat', map: 'counters', cgroup: 'app', value: [1] }];
       },
-      "bad.json: setup[0].op: unknown operation 'updat' (expected one of lookup, update, delete, get-next-key, rmdir, close-map, attach, detach)",
+      "bad.json: setup[0].op: unknown operation 'updat' (expected one of lookup, update, delete, get-next-key, rmdir, close-map, attach, detach, migrate, run)",
     ],
     [
       'setup names an unknown map',
@@ -78,7 +78,7 @@ describe('setup and expectFinal: validation', () => {
       (d) => {
         d.expectFinal = [{ map: 'counters', cgroup: 'app', values: [1] }];
       },
-      'bad.json: expectFinal[0].values: unknown field (allowed: map, cgroup, attachType, value, times)',
+      'bad.json: expectFinal[0].values: unknown field (allowed: map, cgroup, attachType, value, times, anyOf, reachable)',
     ],
     [
       'expectFinal times without a value',

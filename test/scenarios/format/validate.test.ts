@@ -32,7 +32,7 @@ describe('validateScenario', () => {
       (d) => {
         d.actors[1].ops[0].op = 'lookp';
       },
-      "bad.json: actors[1].ops[0].op: unknown operation 'lookp' (expected one of lookup, update, delete, get-next-key, rmdir, close-map, attach, detach)",
+      "bad.json: actors[1].ops[0].op: unknown operation 'lookp' (expected one of lookup, update, delete, get-next-key, rmdir, close-map, attach, detach, migrate, run)",
     ],
     [
       'map type typo',
@@ -46,7 +46,7 @@ describe('validateScenario', () => {
       (d) => {
         d.maps[0].valuesize = 8;
       },
-      'bad.json: maps[0].valuesize: unknown field (allowed: name, type, valueSize, spinLock, key)',
+      'bad.json: maps[0].valuesize: unknown field (allowed: name, type, valueSize, spinLock)',
     ],
     [
       'missing required field',
@@ -216,7 +216,7 @@ describe('validateScenario', () => {
       (d) => {
         d.expect = 'atomc-add';
       },
-      "bad.json: expect: unknown expectation 'atomc-add' (expected one of pass, one-element-per-key, linked-consistently, owner-iff-elements, cache-valid, free-after-grace, no-use-after-free, no-create-on-dying, cleanup-on-free, map-free-complete, get-returns-pointer, get-without-create, value-initialised, delete-errno, update-errno, get-next-key-notsupp, update-replace, lock-order, no-lock-while-busy, busy-released, single-teardown, deprecated-storage-pointer, deprecated-semantics, one-storage-per-type, atomic-add, null-on-absent, get-finds-prealloc, final-value, no-spurious-null, no-spurious-create-failure, no-double-free, no-leak, no-deadlock)",
+      "bad.json: expect: unknown expectation 'atomc-add' (expected one of pass, no-use-after-free, no-double-free, out-of-bounds, no-null-deref, lock-order, busy-counter, single-element, double-link, owner-pointer, cache-valid, free-after-gp, no-errno-from-get, delete-errno, zeroed-or-initial, get-next-key-notsupp, map-free-clean, e3-single-free, no-leak, atomic-add, null-on-absent, get-never-creates-without-flag, update-flags, cleanup-on-free, no-create-on-dying, deprecated-semantics, get-finds-prealloc, no-spurious-null, no-spurious-create-failure, update-replace, no-lock-while-busy, final-value, op-result, helper-result, no-deadlock, no-livelock)",
     ],
     [
       'duplicate check',
@@ -349,7 +349,7 @@ describe('validateScenario', () => {
       (d) => {
         d.reachability = ['Cgroup freed'];
       },
-      "bad.json: reachability[0]: expected a goal id in kebab-case, got 'Cgroup freed'",
+      "bad.json: reachability[0]: unknown reachability goal 'Cgroup freed' (expected one of cgroup-freed-while-running, get-returned-null, element-replaced-while-held, racing-deletes, lost-update, nested-helper-failed, create-refused-dying)",
     ],
     [
       'no actors',
