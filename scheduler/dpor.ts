@@ -47,6 +47,9 @@ interface PrefixNode {
   readonly sleep: SleepEntry[];
   /** Steps already explored from here (data-choice alternatives stay here until their task sleeps). */
   readonly explored: WakeupEvent[];
+  /** Executions ended below the explored branches, and before the current branch began (for the estimate). */
+  doneBelow: number;
+  branchStart: number;
 }
 
 interface StepEvent extends HbEvent {
@@ -86,6 +89,9 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
   let wakeupInsertions = 0;
   let infeasible = 0;
   let view: SchedulerView | undefined;
+  // The search-size estimate: executions ended so far, and the estimate at the last end.
+  let ended = 0;
+  let estimate = 0;
 
   const pickFresh = (node: PrefixNode, runnable: readonly TaskId[], v: SchedulerView): boolean => {
     const p = runnable.find((t) => !node.sleep.some((s) => s.task === t));
@@ -125,10 +131,10 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       );
   };
 
-  // In a deadlock, a step blocked on a held lock (or on a take another task's
-  // take emptied) races with that acquire: reversing it is the only way to
-  // reach the other order, and the blocked step never ran, so only the end of
-  // the execution sees the race. A wait that stays ready once ready and is
+  // In a deadlock, or when an execution ends with daemons waiting idle, a step
+  // blocked on a held lock (or on a take another task's take emptied) races
+  // with that acquire: reversing it is the only way to reach the other order,
+  // and the blocked step never ran, so only the end of the execution sees the race. A wait that stays ready once ready and is
   // still blocked at the end was never ready: it has no such race.
   const detectBlockedRaces = (): void => {
     for (let t = 0; t < taskCount; t++) {
@@ -156,6 +162,8 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       const node = nodes[nodes.length - 1]!;
       const done = node.wut.children.shift()!.event!;
       node.explored.push(done);
+      node.doneBelow += ended - node.branchStart;
+      node.branchStart = ended;
       if (!node.wut.children.some((c) => c.event!.task === done.task)) {
         node.sleep.push({ task: done.task, accesses: done.accesses });
       }
@@ -179,7 +187,13 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       isInStep = false;
       next =
         nodes.length === 0
-          ? { wut: new WakeupNode(undefined), sleep: initialSleep.slice(), explored: [] }
+          ? {
+              wut: new WakeupNode(undefined),
+              sleep: initialSleep.slice(),
+              explored: [],
+              doneBelow: 0,
+              branchStart: ended,
+            }
           : undefined;
       return true;
     },
@@ -224,7 +238,13 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
       dictated = 0;
       if (isFrontier) {
         const sleep = node.sleep.filter((s) => !isConflicting(s.accesses, accesses));
-        next = { wut: new WakeupNode(undefined, child.children), sleep, explored: [] };
+        next = {
+          wut: new WakeupNode(undefined, child.children),
+          sleep,
+          explored: [],
+          doneBelow: 0,
+          branchStart: ended,
+        };
       }
       return p;
     },
@@ -237,10 +257,9 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
         return 0;
       }
       const ev = curChild!.event!;
-      let v: number;
-      if (dictated < ev.choices.length) v = ev.choices[dictated]!;
-      else if (ev.isPartial) v = 0;
-      else throw new Error(`dpor: task ${ev.task} made more data choices than when it was recorded`);
+      // Past the recorded choices (the step chooses only in some orders, e.g. a
+      // contended rqspinlock may time out): the first value, the others as siblings.
+      const v = dictated < ev.choices.length ? ev.choices[dictated]! : 0;
       dictated++;
       if (isFrontier) addAlternatives(v, n);
       cur!.choices.push(v);
@@ -248,7 +267,8 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
     },
     afterStep(): void {
       const ev = curChild!.event!;
-      if (ev.isPartial) {
+      // The step's own choices, also when this order made more or fewer than recorded.
+      if (ev.isPartial || ev.choices.length !== cur!.choices.length) {
         ev.choices = cur!.choices.slice();
         ev.isPartial = false;
       }
@@ -258,9 +278,47 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
     },
     endExecution(outcome: ExecutionOutcome): void {
       detectRaces();
-      if (outcome.violation?.invariant === DEADLOCK_INVARIANT) detectBlockedRaces();
+      // Tasks left waiting: at a deadlock, or daemons idle at the end (scheduler/task.ts isIdle).
+      if (outcome.violation?.invariant === DEADLOCK_INVARIANT || outcome.status === 'finished')
+        detectBlockedRaces();
+      ended++;
+      estimate = estimateSearchSize(nodes, events.length, ended, initPending.length);
       backtrack();
     },
-    info: (): StrategyInfo => ({ name: 'dpor', sleepBlocked, wakeupInsertions, infeasible }),
+    info: (): StrategyInfo => ({
+      name: 'dpor',
+      sleepBlocked,
+      wakeupInsertions,
+      infeasible,
+      estimatedExecutions: isDone ? ended : estimate,
+    }),
   };
+}
+
+/**
+ * Executions the whole search will take, seen from the path that just ended:
+ * from the leaf up, each prefix's subtree is the executions its explored
+ * branches took, plus the estimate of the branch being explored, plus one
+ * average branch for each branch still in its wakeup tree. This is Knuth's
+ * estimator ("Estimating the efficiency of backtrack programs", Math. Comp.
+ * 29, 1975) with the sizes of the explored siblings in place of a uniform
+ * guess. Races found later add branches it cannot see yet, so early figures
+ * run low; world-building choices still pending count as one more search each.
+ */
+function estimateSearchSize(
+  nodes: readonly PrefixNode[],
+  depth: number,
+  ended: number,
+  initPending: number,
+): number {
+  let below = 1;
+  for (let k = Math.min(depth, nodes.length) - 1; k >= 0; k--) {
+    const node = nodes[k]!;
+    const explored = node.doneBelow + below;
+    const mean = explored / (node.explored.length + 1);
+    below = explored + Math.max(0, node.wut.children.length - 1) * mean;
+  }
+  const root = nodes[0];
+  const before = root === undefined ? 0 : root.branchStart - root.doneBelow;
+  return Math.max(ended, Math.round(before + below * (1 + initPending)));
 }

@@ -126,7 +126,8 @@ function checkPick(pick: TaskId, runnable: readonly TaskId[], steps: number): vo
 }
 
 /**
- * Runs one execution to its end: every task finished (then `checkEnd`), a
+ * Runs one execution to its end: every task finished or waiting idle (then
+ * `checkEnd`), a
  * violation (including deadlock and exceeding `maxSteps`), or abandonment by the
  * strategy. Never throws for model behaviour; throws only on checker bugs.
  */
@@ -170,7 +171,7 @@ export function runExecution(
     for (let i = 0; i < tasks.length; i++) {
       const t = tasks[i]!;
       if (t.peek() === undefined) continue;
-      unfinished++;
+      if (t.isIdle?.() !== true) unfinished++;
       if (!t.isEnabled()) continue;
       const ready = t.readyAt();
       if (ready <= state.time) {
@@ -179,7 +180,8 @@ export function runExecution(
       } else if (ready < nextWake) nextWake = ready;
     }
     if (runnableSet.count === 0) {
-      if (unfinished === 0) {
+      // Every task finished, or waits idle for work that nothing will queue.
+      if (unfinished === 0 && nextWake === Number.POSITIVE_INFINITY) {
         const v = execution.checkEnd();
         return v === undefined ? end('finished') : end('violated', v);
       }

@@ -2,7 +2,9 @@
  * Happens-before of one execution with vector clocks, and its races, for DPOR.
  *
  * Dependence: two steps of one task, or two accesses of one object unless both
- * are reads (acquire and release count as writes of the lock object).
+ * are reads or both are atomics (acquire and release count as writes of the
+ * lock object). Atomics (task.ts) commute with each other: a run of them on one
+ * object is ordered only against the reads and writes around it.
  *
  * Locks (as Nidhugg does): a release → acquire edge orders the lock's critical
  * sections, so an acquire also races with the previous acquire of the same
@@ -42,10 +44,15 @@ export interface Race {
   readonly second: number;
 }
 
-/** True when two footprints touch one object and not both only read it. */
+/** True when two accesses of one object do not commute: not both reads, not both atomics. */
+export function isConflictingAccess(x: Access, y: Access): boolean {
+  return x.obj === y.obj && (x.kind !== y.kind || (x.kind !== 'read' && x.kind !== 'atomic'));
+}
+
+/** True when two footprints touch one object and not both only read it (or both only update it atomically). */
 export function isConflicting(a: readonly Access[], b: readonly Access[]): boolean {
   for (const x of a) {
-    for (const y of b) if (x.obj === y.obj && (x.kind !== 'read' || y.kind !== 'read')) return true;
+    for (const y of b) if (isConflictingAccess(x, y)) return true;
   }
   return false;
 }
@@ -56,7 +63,9 @@ interface ObjState {
   lastWriteTask: number;
   lastAcquire: number;
   lastAcquireTask: number;
+  // invariant: reads and atomics hold the steps since lastWrite, each in execution order
   reads: number[];
+  atomics: number[];
 }
 
 /** Happens-before of an execution: `vcs[i][t]` = steps of task t that happen before or at step i. */
@@ -88,6 +97,12 @@ function collect(st: ObjState, kind: Access['kind'], preds: number[], cands: Can
     if (!hasAcquire || st.lastWriteTask !== st.lastAcquireTask)
       cands.push({ c: st.lastWrite, edge: st.lastWrite });
   }
+  if (kind !== 'atomic') {
+    for (const a of st.atomics) {
+      preds.push(a);
+      cands.push({ c: a, edge: a });
+    }
+  }
   if (kind === 'read') return;
   for (const r of st.reads) {
     preds.push(r);
@@ -100,10 +115,15 @@ function update(st: ObjState, kind: Access['kind'], i: number, task: number): vo
     st.reads.push(i);
     return;
   }
+  if (kind === 'atomic') {
+    st.atomics.push(i);
+    return;
+  }
   st.lastWrite = i;
   st.lastWriteKind = kind;
   st.lastWriteTask = task;
   st.reads = [];
+  st.atomics = [];
   if (kind === 'acquire') {
     st.lastAcquire = i;
     st.lastAcquireTask = task;
@@ -151,6 +171,7 @@ export function analyseHappensBefore(
           lastAcquire: -1,
           lastAcquireTask: -1,
           reads: [],
+          atomics: [],
         };
         objs.set(a.obj, st);
       }

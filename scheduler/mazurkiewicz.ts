@@ -114,9 +114,17 @@ function isDependent(a: TraceEvent, b: TraceEvent): boolean {
   return a.task === b.task || a.task === CLOCK || b.task === CLOCK || isConflicting(a.accesses, b.accesses);
 }
 
+const KIND_LETTER: Readonly<Record<Access['kind'], string>> = {
+  read: 'r',
+  write: 'w',
+  acquire: 'a',
+  release: 'l',
+  atomic: 'u',
+};
+
 function labelOf(e: TraceEvent): string {
   if (e.task === CLOCK) return `@${e.time}`;
-  const acc = e.accesses.map((a) => `${a.kind[0]}${a.obj}`).join('.');
+  const acc = e.accesses.map((a) => `${KIND_LETTER[a.kind]}${a.obj}`).join('.');
   return `${e.task}[${acc}]${e.choices.length === 0 ? '' : `(${e.choices.join(',')})`}`;
 }
 

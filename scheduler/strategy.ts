@@ -50,6 +50,11 @@ export type StrategyInfo =
       readonly wakeupInsertions: number;
       /** Wakeup sequences dropped because their step could not run there (a wait another step satisfies). */
       readonly infeasible: number;
+      /**
+       * Executions the whole search will take, estimated from the branching
+       * seen so far (estimateSearchSize in dpor.ts); exact once it is done.
+       */
+      readonly estimatedExecutions: number;
     }
   | {
       readonly name: 'bounded';

@@ -6,8 +6,13 @@
 /** Index of a task within one execution (stable across executions of one scenario). */
 export type TaskId = number & { readonly __brand: 'TaskId' };
 
-/** How a step touches an abstract object. acquire/release mark lock operations. */
-export type AccessKind = 'read' | 'write' | 'acquire' | 'release';
+/**
+ * How a step touches an abstract object. acquire/release mark lock operations.
+ * `atomic` is a read-modify-write whose result the step does not use (an
+ * atomic add, a refcount get or put): two of them on one object commute, so
+ * they are independent; with any other kind on that object they conflict.
+ */
+export type AccessKind = 'read' | 'write' | 'acquire' | 'release' | 'atomic';
 
 /**
  * One access of an abstract object. `obj` ids are chosen by the caller and must
@@ -33,6 +38,13 @@ export interface StepInfo {
 /** A thread of execution: a simulated CPU context, a userspace thread, a kernel worker. */
 export interface Task {
   readonly name: string;
+  /**
+   * For a server loop that never finishes by itself (an RCU callback thread, a
+   * kworker): true while its next step is its wait for more work. An execution
+   * whose tasks have all finished or wait idle ends there (no deadlock), so
+   * such a wait need not watch the other tasks end.
+   */
+  isIdle?(): boolean;
   /** The step this task will run next, or undefined once it has finished. */
   peek(): StepInfo | undefined;
   /** False while the next step waits (a lock held by another task, a grace period). */

@@ -16,6 +16,7 @@ export function renderJson(outcome: Outcome): string {
     params: r.params,
     verdict: r.verdict,
     complete: r.complete,
+    completeWithinPreemptions: r.completeWithinPreemptions,
     expect: r.expect,
     expectation: {
       met: outcome.judgement.isMet,

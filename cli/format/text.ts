@@ -10,7 +10,7 @@ export function renderText(outcome: Outcome, width: number, extra: readonly stri
   const r = outcome.report;
   const lines = headerLines(outcome);
   if (r.violation) lines.push('', ...violationLines(r.violation, width));
-  else lines.push(passLine(r), ...vacuityLines(r));
+  else lines.push(passLine(r), ...estimateLines(r), ...vacuityLines(r));
   lines.push(...expectLines(outcome.judgement));
   if (r.violation) lines.push('', `replay: ${replayCommand(r.violation.replay)}`);
   lines.push(...extra);
@@ -56,12 +56,24 @@ function violationLines(v: FoundViolation, width: number): string[] {
 }
 
 function passLine(r: CheckReport): string {
-  const how = !EXHAUSTIVE_STRATEGIES.includes(r.strategy)
-    ? 'sampled, not exhaustive'
-    : r.complete
-      ? 'the whole space was covered'
-      : 'the space was not fully covered';
-  return `PASS: no violation in ${plural(r.stats.executions, 'execution')} (${how})`;
+  const runs = plural(r.stats.executions, 'execution');
+  if (!EXHAUSTIVE_STRATEGIES.includes(r.strategy))
+    return `PASS: no violation in ${runs} (sampled, not exhaustive)`;
+  if (r.complete) return `PASS: no violation in ${runs} (complete: the whole space was covered)`;
+  const k = r.completeWithinPreemptions;
+  if (k !== undefined)
+    return `PASS: no violation in ${runs} (complete within ${plural(k, 'preemption')}; executions with more were not explored)`;
+  return `PASS (INCOMPLETE): no violation in the ${runs} explored; the search stopped before covering the space`;
+}
+
+/** For an exhaustive pass that stopped early: how large the whole search looks from what it saw. */
+function estimateLines(r: CheckReport): string[] {
+  const estimate = r.strategyInfo?.estimatedExecutions;
+  if (r.complete || typeof estimate !== 'number' || r.stats.executions === 0) return [];
+  const perExecutionMs = r.stats.elapsedMs / r.stats.executions;
+  return [
+    `estimate: about ${plural(estimate, 'execution')} in all, from the branching seen so far (Knuth's estimator); about ${seconds(estimate * perExecutionMs)} at this run's rate`,
+  ];
 }
 
 function vacuityLines(r: CheckReport): string[] {

@@ -10,33 +10,43 @@
 
 import { EBUSY, ENOENT, err, OK0, type Result } from '../core/errno.js';
 import type { CgroupId } from '../core/ids.js';
-import { type Op, rd, rel, step, wr } from '../core/step.js';
+import { type Op, rd, rel, rmw, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
-import { queueRcuWork } from '../sync/rcuWorker.js';
+import { callRcu, queueRcuWork } from '../sync/rcuWorker.js';
 import { type Cgroup, cgroupIsPopulated } from './cgroupTable.js';
 
 export type { CgroupHook } from '../kernel/kernel.js';
 export type { Cgroup, CgroupState } from './cgroupTable.js';
 
-/** css_get() / cgroup_get(): takes a reference the caller already may take. */
+/**
+ * css_get() / cgroup_get(): takes a reference the caller already may take. An
+ * atomic of the refcount: percpu_ref_get() is this_cpu_inc() or, once killed,
+ * atomic_long_inc() (include/linux/percpu-refcount.h), its result unused.
+ */
 export function* cgroupGet(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield step(`cgroup_get(${c.name})`, [wr(c.refObj)]);
+  yield step(`cgroup_get(${c.name})`, [rmw(c.refObj)]);
   k.memory.use(c.obj, `${actor.name} cgroup_get`);
   c.refcnt++;
 }
 
-/** css_put() / cgroup_put(): drops a reference; the last one starts the release. */
+/**
+ * css_put() / cgroup_put(): drops a reference; the last one starts the release.
+ * The decrement is an atomic of the refcount (percpu_ref_put_many: this_cpu_sub,
+ * or atomic_long_sub_and_test once killed); puts commute, since whichever is
+ * last queues the same release work. That queueing is why it also releases
+ * the workqueue (a write: it does not commute with other queue_work()s).
+ */
 export function* cgroupPut(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield step(`cgroup_put(${c.name})`, [wr(c.refObj), rel(k.work.obj)]);
+  yield step(`cgroup_put(${c.name})`, [rmw(c.refObj), rel(k.work.obj)]);
   cgroupPutNow(k, actor, cg);
 }
 
 /**
  * The body of cgroup_put() for code already inside a step that declares
- * wr(cgroup refObj) and rel(k.work.obj). At 0 it runs css_release(): queue_work of
+ * an access of the cgroup's refObj and rel(k.work.obj). At 0 it runs css_release(): queue_work of
  * css_release_work_fn. A live percpu_ref never reaches 0 (checker bug if it does).
  */
 export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
@@ -51,7 +61,7 @@ export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
 /** css_release_work_fn(): under cgroup_mutex, queue_rcu_work(css_free_rwork_fn). */
 function* cssReleaseWorkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), rel(k.rcuObj)]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(c.obj), ...callRcu(k)]);
   // RCU_INIT_POINTER(cgrp->kn->priv, NULL): the fd path already fails on isDying.
   queueRcuWork(k, `css_free_rwork_fn(${c.name})`, (a) => cssFreeRworkFn(k, a, cg));
   yield* lockRelease(k, actor, k.cgroups.mutex);

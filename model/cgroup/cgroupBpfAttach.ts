@@ -15,10 +15,11 @@ import {
 } from '../cgroupStorage/cgroupStorage.js';
 import { E2BIG, EINVAL, ENOENT, ENOMEM, EPERM, err, OK0, type Result } from '../core/errno.js';
 import type { CgroupId } from '../core/ids.js';
-import { type Op, rel, step, wr } from '../core/step.js';
+import { type Op, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { type AttachType, type BpfProgram, isCgroupProgType } from '../programs/bpfProgram.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
+import { callRcu } from '../sync/rcuWorker.js';
 import {
   BPF_F_ALLOW_MULTI,
   BPF_F_ALLOW_OVERRIDE,
@@ -128,7 +129,7 @@ function* bpfCgroupStoragesAlloc(
     }
     const storage = bpfCgroupStorageAlloc(k, actor, map);
     if (!storage.ok) {
-      yield step('bpf_cgroup_storages_free', [rel(k.rcuObj)]);
+      yield step('bpf_cgroup_storages_free', callRcu(k));
       for (const s of fresh) bpfCgroupStorageFree(k, s, `${actor.name} bpf_cgroup_storages_free`);
       return undefined;
     }

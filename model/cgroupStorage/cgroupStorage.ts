@@ -9,12 +9,13 @@ import { BPF_LOCAL_STORAGE_MAX_VALUE_SIZE } from '../cgrpStorage/cgrpStorageMap.
 import { E2BIG, EINVAL, ENOMEM, err, ok, type Result } from '../core/errno.js';
 import { asMapId, type CgroupId, type MapId, type ObjId } from '../core/ids.js';
 import { type BpfMapBase, valueSlots } from '../core/map.js';
-import { type Op, rd, rel, wr } from '../core/step.js';
+import { type Op, rd, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { isAllocFailing } from '../localStorage/localStorageLock.js';
 import type { AttachType, BpfProgram } from '../programs/bpfProgram.js';
 import { attachTypeNumber, progUsedMaps } from '../programs/bpfProgram.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
+import { callRcu } from '../sync/rcuWorker.js';
 import {
   BPF_CGROUP_STORAGE_PERCPU,
   BPF_CGROUP_STORAGE_SHARED,
@@ -215,7 +216,7 @@ export function* bpfCgroupStorageUnlink(k: Kernel, actor: Actor, storage: BpfCgr
     if (owner !== undefined) without(owner.storages);
   }
   // Callers free the storage right after (call_rcu): the step releases the RCU queue.
-  yield* lockRelease(k, actor, map.lock, [rel(k.rcuObj)]);
+  yield* lockRelease(k, actor, map.lock, callRcu(k));
 }
 
 /**

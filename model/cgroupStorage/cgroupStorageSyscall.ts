@@ -8,12 +8,12 @@ import { afterFirstStep } from '../cgrpStorage/cgrpStorage.js';
 import { EINVAL, ENOENT, ENOMEM, err, OK0, ok, type Result } from '../core/errno.js';
 import { asCgroupId, type MapId, type ObjId } from '../core/ids.js';
 import { valueSlots } from '../core/map.js';
-import { type Op, rd, rel, step, wr } from '../core/step.js';
+import { type Op, rd, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { BPF_ANY, BPF_EXIST, BPF_F_LOCK } from '../localStorage/localStorage.js';
 import { isAllocFailing } from '../localStorage/localStorageLock.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
-import { rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
+import { callRcu, rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
 import {
   BPF_CGROUP_STORAGE_SHARED,
   type BpfCgroupStorage,
@@ -166,7 +166,7 @@ function* replaceBuf(
     i === map.spinLockSlot ? 0 : (value[i] ?? 0),
   );
   k.memory.alloc(buf, 'storage_buf', `${map.name} buf`, data);
-  yield step('xchg(&storage->buf, new)', [wr(storage.obj), rel(k.rcuObj)]);
+  yield step('xchg(&storage->buf, new)', [wr(storage.obj), ...callRcu(k)]);
   k.memory.use(storage.obj, `${actor.name}: cgroup_storage_update_elem`);
   const old = storage.buf!;
   storage.buf = buf;

@@ -7,7 +7,7 @@
 import { hasBusyCounter } from '../core/era.js';
 import { EBUSY, EINVAL, ENOENT } from '../core/errno.js';
 import type { CgroupId, MapId, ObjId } from '../core/ids.js';
-import { type Op, rd, rel, step } from '../core/step.js';
+import { type Op, rd, rmw, step } from '../core/step.js';
 import { type Actor, fireHook, type Kernel } from '../kernel/kernel.js';
 import {
   BPF_NOEXIST,
@@ -216,7 +216,7 @@ export function* cgroupStorageDelete(
  */
 export function* bpfCgrpStorageFree(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const c = k.cgroups.get(cg);
-  yield step(`rcu_read_lock; rcu_dereference(${c.name}->bpf_cgrp_storage)`, [rd(c.obj), rel(k.rcuObj)]);
+  yield step(`rcu_read_lock; rcu_dereference(${c.name}->bpf_cgrp_storage)`, [rd(c.obj), rmw(k.rcuOpenObj)]);
   k.rcu.readLock(actor.id);
   k.memory.use(c.obj, `${actor.name} bpf_cgrp_storage_free`);
   const sid = c.bpfCgrpStorage;
@@ -225,7 +225,7 @@ export function* bpfCgrpStorageFree(k: Kernel, actor: Actor, cg: CgroupId): Op<v
     yield* bpfLocalStorageDestroy(k, actor, k.localStorages.storage(sid));
     if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
   }
-  yield step('rcu_read_unlock', [rel(k.rcuObj)]);
+  yield step('rcu_read_unlock', [rmw(k.rcuCloseObj)]);
   k.rcu.readUnlock(actor.id);
   // fexit programs see the cgroup it was called for (historical bug 7 needs this).
   yield* fireHook(k, 'fexit/bpf_cgrp_storage_free', actor, { cgroup: cg });

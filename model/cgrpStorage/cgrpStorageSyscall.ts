@@ -11,7 +11,7 @@ import { cgroupGetFromFd } from '../cgroup/fd.js';
 import { hasBusyCounter } from '../core/era.js';
 import { EINVAL, ENOENT, ENOTSUPP, type Errno, err, OK0, ok, type Result } from '../core/errno.js';
 import type { CgroupId, Fd, MapId, ObjId } from '../core/ids.js';
-import { type Access, type Op, rd, rel, step, wr } from '../core/step.js';
+import { type Access, type Op, rd, rel, rmw, step } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { BPF_F_LOCK, cgroupStorageLookup, smapOf } from '../localStorage/localStorage.js';
 import { busyLock, busyUnlock } from '../localStorage/localStorageLock.js';
@@ -74,8 +74,10 @@ function updateFields(k: Kernel, seen: Seen): object {
  */
 function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op<Result<CgroupId>> {
   const cgOfFd = k.fds.cgroupOf(fd);
-  const accesses: Access[] = cgOfFd === undefined ? [] : [wr(k.cgroups.get(cgOfFd).refObj)];
-  yield step('rcu_read_lock; cgroup_get_from_fd', [rel(k.rcuObj), ...accesses]);
+  // css_tryget_online: reads the dying flag, increments the count; commutes with
+  // other gets and with puts (neither changes the flag), not with percpu_ref_kill.
+  const accesses: Access[] = cgOfFd === undefined ? [] : [rmw(k.cgroups.get(cgOfFd).refObj)];
+  yield step('rcu_read_lock; cgroup_get_from_fd', [rmw(k.rcuOpenObj), ...accesses]);
   const r = cgroupGetFromFd(k, fd);
   if (!r.ok) return r;
   seen.cg = r.value;
@@ -86,7 +88,7 @@ function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op
 
 /** The accesses of cgroup_put (and, with `tail`, what follows it in the same step). */
 function putAccesses(k: Kernel, cg: CgroupId, tail: readonly Access[]): Access[] {
-  return [wr(k.cgroups.get(cg).refObj), rel(k.work.obj), ...tail];
+  return [rmw(k.cgroups.get(cg).refObj), rel(k.work.obj), ...tail];
 }
 
 /**
@@ -122,7 +124,7 @@ function* bpfMapLookupElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const found = yield* cgroupStorageLookup(k, actor, smap, cg.value, true);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  const tail = found === null ? [rel(k.rcuObj)] : isLocked ? [] : [rd(found), rel(k.rcuObj)];
+  const tail = found === null ? [rmw(k.rcuCloseObj)] : isLocked ? [] : [rd(found), rmw(k.rcuCloseObj)];
   yield step('cgroup_put', putAccesses(k, cg.value, tail));
   cgroupPutNow(k, actor, cg.value);
   if (found === null) {
@@ -132,7 +134,7 @@ function* bpfMapLookupElem(
   const spinLock = k.localStorages.selem(found).spinLock;
   if (isLocked) yield* lockAcquire(k, actor, spinLock!, [rd(found)]);
   const out = copyValueOut(k, actor, smap, found);
-  if (isLocked) yield* lockRelease(k, actor, spinLock!, [rel(k.rcuObj)]);
+  if (isLocked) yield* lockRelease(k, actor, spinLock!, [rmw(k.rcuCloseObj)]);
   k.rcu.readUnlock(actor.id);
   return ok(out);
 }
@@ -184,7 +186,7 @@ function* bpfMapUpdateElem(
   const r = yield* bpfLocalStorageUpdate(k, actor, smap, cg.value, value, flags);
   if (r.ok) seen.update.elem = r.value;
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rel(k.rcuObj)]));
+  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuCloseObj)]));
   cgroupPutNow(k, actor, cg.value);
   k.rcu.readUnlock(actor.id);
   return r.ok ? OK0 : r;
@@ -210,7 +212,7 @@ function* bpfMapDeleteElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const ret = yield* cgroupStorageDelete(k, actor, smap, cg.value);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rel(k.rcuObj)]));
+  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuCloseObj)]));
   cgroupPutNow(k, actor, cg.value);
   k.rcu.readUnlock(actor.id);
   return ret === 0 ? OK0 : err(-ret as Errno);

@@ -7,8 +7,13 @@
  */
 import type { ObjId } from './ids.js';
 
-/** How a step touches an object (structurally the scheduler's Access). */
-export type AccessKind = 'read' | 'write' | 'acquire' | 'release';
+/**
+ * How a step touches an object (structurally the scheduler's Access). `atomic`:
+ * a read-modify-write whose result the step does not use (atomic_add, a
+ * refcount get or put); atomics of one object commute with each other and
+ * conflict with every other kind of access to it.
+ */
+export type AccessKind = 'read' | 'write' | 'acquire' | 'release' | 'atomic';
 
 /** One access of an abstract object id. */
 export interface Access {
@@ -35,8 +40,16 @@ export type Blocker =
     }
   /** synchronize_rcu() and friends: waits until these read sections have ended. */
   | { readonly kind: 'gp'; readonly readers: ReaderSnapshot }
-  /** A condition on kernel state (a refcount reaching 0, work being queued). */
-  | { readonly kind: 'until'; readonly what: string; readonly isReady: () => boolean };
+  /**
+   * A condition on kernel state (a refcount reaching 0, work being queued).
+   * `isIdle`: a daemon's wait for work (rcuWorker, kworker): an execution may end there.
+   */
+  | {
+      readonly kind: 'until';
+      readonly what: string;
+      readonly isReady: () => boolean;
+      readonly isIdle?: true;
+    };
 
 /** One atomic step of an operation, declared before it runs. */
 export interface Step {
@@ -63,6 +76,8 @@ export const wr = (obj: ObjId): Access => ({ kind: 'write', obj });
 export const acq = (obj: ObjId): Access => ({ kind: 'acquire', obj });
 /** Releasing lock `obj`. */
 export const rel = (obj: ObjId): Access => ({ kind: 'release', obj });
+/** An atomic read-modify-write of `obj` whose result the step does not use: commutes with other such updates. */
+export const rmw = (obj: ObjId): Access => ({ kind: 'atomic', obj });
 
 /** Runs an operation to completion with no interleaving (setup code and fixed-order tests). */
 export function runToCompletion<T>(op: Op<T>): T {

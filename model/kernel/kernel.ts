@@ -61,8 +61,19 @@ export class Kernel {
     | undefined;
   /** Data choices (lock timeouts, allocation failures) come from the scheduler's stream. */
   readonly choose: (n: number) => number;
-  /** Abstract id of RCU state (reader table, callback queue), for footprints. */
+  /** Abstract id of the RCU callback queue, for footprints. */
   readonly rcuObj: ObjId;
+  /**
+   * Who is inside an RCU read section, split so that a section's start and end
+   * are seen apart: rcu_read_lock() updates `rcuOpenObj`, rcu_read_unlock()
+   * `rcuCloseObj` (atomics: only the actor's own nesting changes). A grace
+   * period's snapshot (call_rcu, synchronize_rcu) reads both; waiting for it
+   * to end reads only the closes, since a new section never delays an older
+   * grace period. Derived from rcuObj (−(rcuObj·1024+1), −(rcuObj·1024+2)), so no
+   * id is allocated for them.
+   */
+  readonly rcuOpenObj: ObjId;
+  readonly rcuCloseObj: ObjId;
   /** Workqueue items (css release/free work, map free) that kworker actors run (model/sync/rcuWorker.ts). */
   readonly work: WorkQueue;
   /** The cgroup hierarchy (model/cgroup/cgroup.ts). */
@@ -80,12 +91,17 @@ export class Kernel {
       this.cpus.push({ no: c as CpuNo, busy: 0, busyObj: this.allocObjId(this.setupActor) });
     }
     this.rcuObj = this.allocObjId(this.setupActor);
+    this.rcuOpenObj = -(this.rcuObj * 1024 + 1) as ObjId;
+    this.rcuCloseObj = -(this.rcuObj * 1024 + 2) as ObjId;
     this.work = new WorkQueue(this.allocObjId(this.setupActor));
     const cgroupMutex = this.allocObjId(this.setupActor);
     this.locks.create(cgroupMutex, 'cgroup_mutex', 'cgroup_mutex');
     this.cgroups = new Cgroups(cgroupMutex, () => this.allocObjId(this.setupActor), this.memory);
     this.fds = new Fds(this.cgroups);
-    this.rcu.onQueue = (label) => this.checkDeclared(this.rcuObj, `call_rcu(${label})`);
+    this.rcu.onQueue = (label) => {
+      this.checkDeclared(this.rcuObj, `call_rcu(${label})`);
+      this.checkSnapshot(`call_rcu(${label})`);
+    };
     this.work.onQueue = (label) => this.checkDeclared(this.work.obj, `queue_work(${label})`);
   }
 
@@ -105,6 +121,17 @@ export class Kernel {
     if (s === undefined) return;
     for (const a of s.accesses) if (a.obj === obj && (a.kind === 'write' || a.kind === 'release')) return;
     throw new Error(`model bug: step '${s.label}' does ${what} without declaring a write of object ${obj}`);
+  }
+
+  /** A step that snapshots the open read sections must declare reads of both reader objects. */
+  checkSnapshot(what: string): void {
+    const s = this.runningStep;
+    if (s === undefined) return;
+    const isSeen = (obj: ObjId): boolean => s.accesses.some((a) => a.obj === obj);
+    if (isSeen(this.rcuOpenObj) && isSeen(this.rcuCloseObj)) return;
+    throw new Error(
+      `model bug: step '${s.label}' does ${what} without declaring the RCU readers it snapshots`,
+    );
   }
 
   get era(): KernelEra {

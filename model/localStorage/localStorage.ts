@@ -8,9 +8,10 @@
 import { EEXIST, ENOENT, type Errno, OK0, type Result } from '../core/errno.js';
 import type { CgroupId, MapId, ObjId } from '../core/ids.js';
 import { valueSlots } from '../core/map.js';
-import { type Op, rd, rel, step, wr } from '../core/step.js';
+import { type Op, rd, step, wr } from '../core/step.js';
 import { type Actor, fireHook, type Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
+import { callRcu } from '../sync/rcuWorker.js';
 import { hookPoint, isAllocFailing, storageLock, storageUnlock } from './localStorageLock.js';
 import type { Bucket, LocalStorage, LocalStorageMap, Selem } from './localStorageState.js';
 
@@ -76,7 +77,7 @@ export function bpfSelemAlloc(
  * bpf_selem_free(): kfree after a plain RCU grace period (reuse_now) or an
  * RCU-tasks-trace one. In E3 the callback reads sdata.smap (bpf_obj_free_fields)
  * unless bpf_selem_unlink_nofail cleared it, which is why map_free needs rcu_barrier.
- * The calling step declares rel(k.rcuObj).
+ * The calling step declares callRcu(k) (rcuWorker.ts).
  */
 export function bpfSelemFree(k: Kernel, actor: Actor, sel: Selem, reuseNow: boolean): void {
   const mapObj = smapOf(k, sel.map).obj;
@@ -87,7 +88,7 @@ export function bpfSelemFree(k: Kernel, actor: Actor, sel: Selem, reuseNow: bool
   k.rcu.call(`bpf_selem_free(${sel.obj})`, reuseNow ? 'rcu' : 'tasks_trace', run, [sel.obj, mapObj]);
 }
 
-/** bpf_local_storage_free(): kfree_rcu (reuse_now) or after RCU tasks trace. Step declares rel(k.rcuObj). */
+/** bpf_local_storage_free(): kfree_rcu (reuse_now) or after RCU tasks trace. Step declares callRcu(k). */
 export function bpfLocalStorageFree(k: Kernel, actor: Actor, s: LocalStorage, reuseNow: boolean): void {
   const run = (): void => k.memory.free(s.obj, `${actor.name} bpf_local_storage_free`);
   k.rcu.call(`bpf_local_storage_free(${s.obj})`, reuseNow ? 'rcu' : 'tasks_trace', run, [s.obj]);
@@ -165,7 +166,7 @@ export function unlinkSnode(k: Kernel, actor: Actor, s: LocalStorage, sel: Selem
   k.observe({ kind: 'selem-unlink', actor: actor.id, obj: sel.obj, map: sel.map, cgroup: sel.cgroup });
 }
 
-/** Queues every element of `freeList` for bpf_selem_free. The step declares rel(k.rcuObj). */
+/** Queues every element of `freeList` for bpf_selem_free. The step declares callRcu(k). */
 export function bpfSelemFreeList(
   k: Kernel,
   actor: Actor,
@@ -271,7 +272,7 @@ export function* bpfSelemUnlinkE12(k: Kernel, actor: Actor, sel: Selem, reuseNow
   yield* lockAcquire(k, actor, s.lock, [wr(s.obj), wr(ownerObjOf(k, s))]);
   const freeList: Selem[] = [];
   const isFreeStorage = sel.isInStorage && (yield* bpfSelemUnlinkStorageNolock(k, actor, s, sel, freeList));
-  yield* lockRelease(k, actor, s.lock, [rel(k.rcuObj)]);
+  yield* lockRelease(k, actor, s.lock, callRcu(k));
   bpfSelemFreeList(k, actor, freeList, reuseNow);
   if (isFreeStorage) bpfLocalStorageFree(k, actor, s, reuseNow);
 }
@@ -299,7 +300,7 @@ export function* bpfSelemUnlinkE3(k: Kernel, actor: Actor, sel: Selem): Op<Resul
       isFreeStorage = yield* bpfSelemUnlinkStorageNolock(k, actor, s, sel, freeList);
     }
   }
-  yield* storageUnlock(k, actor, s.lock, [rel(k.rcuObj)]);
+  yield* storageUnlock(k, actor, s.lock, callRcu(k));
   bpfSelemFreeList(k, actor, freeList, false);
   if (isFreeStorage) bpfLocalStorageFree(k, actor, s, false);
   return res;

@@ -5,7 +5,7 @@
  */
 import { EDEADLK, type Errno, ETIMEDOUT, err, OK0, type Result } from '../core/errno.js';
 import type { ObjId } from '../core/ids.js';
-import { type Access, acq, type Op, step, wr } from '../core/step.js';
+import { type Access, acq, type Op, rd, step, wr } from '../core/step.js';
 import { type Actor, fireHook, type HookArgs, type Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 
@@ -28,7 +28,15 @@ export function* storageLock(
   let isTimeoutPossible = k.options.isLockTimeoutPossible;
   for (;;) {
     const label = `raw_res_spin_lock ${k.locks.get(lock).label}`;
-    yield step(label, [acq(lock), ...extra], { kind: 'lock', lock, isRqspinlock: true, isTimeoutPossible });
+    // An rqspinlock attempt can run while the lock is held (-EDEADLK on this CPU, or a
+    // timeout): it reads whether it is held, so it races with the holder's release
+    // too, not only with its acquire as a blocking lock does (scheduler/happensBefore.ts).
+    yield step(label, [acq(lock), rd(lock), ...extra], {
+      kind: 'lock',
+      lock,
+      isRqspinlock: true,
+      isTimeoutPossible,
+    });
     const l = k.locks.get(lock);
     if (l.holder === undefined) {
       k.locks.acquire(lock, actor.id, actor.cpu);

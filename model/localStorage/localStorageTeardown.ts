@@ -8,10 +8,10 @@
  * hasUnlinkWithoutHandshakeBug models the E3 teardown before that handshake.
  */
 
-import { type Op, rd, rel, step, wr } from '../core/step.js';
+import { type Op, rd, rmw, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
-import { rcuBarrier, synchronizeRcu } from '../sync/rcuWorker.js';
+import { callRcu, rcuBarrier, synchronizeRcu } from '../sync/rcuWorker.js';
 import {
   bpfLocalStorageFree,
   bpfSelemFree,
@@ -72,7 +72,7 @@ export function* bpfLocalStorageDestroy(k: Kernel, actor: Actor, s: LocalStorage
     }
     isFreeStorage = yield* bpfSelemUnlinkStorageNolock(k, actor, s, sel, freeList);
   }
-  yield* lockRelease(k, actor, s.lock, [rel(k.rcuObj)]);
+  yield* lockRelease(k, actor, s.lock, callRcu(k));
   bpfSelemFreeList(k, actor, freeList, true);
   if (isFreeStorage) bpfLocalStorageFree(k, actor, s, true);
 }
@@ -115,7 +115,7 @@ export function* bpfSelemUnlinkNofail(k: Kernel, actor: Actor, sel: Selem, bucke
     if (r.ok) yield* storageUnlock(k, actor, s.lock, [wr(s.obj)]);
     if (r.ok || !isMapFree) sel.storage = null;
   }
-  yield step('bpf_selem_unlink_nofail: free', [wr(home.obj), rel(k.rcuObj)]);
+  yield step('bpf_selem_unlink_nofail: free', [wr(home.obj), ...callRcu(k)]);
   sel.nofailInFlight--;
   if (unlinked !== 2) sel.state |= isMapFree ? SELEM_MAP_UNLINKED : SELEM_STORAGE_UNLINKED;
   if (unlinked === 2 || sel.state === SELEM_UNLINKED) {
@@ -141,7 +141,7 @@ export function* bpfLocalStorageMapFree(
   yield* synchronizeRcu(k, actor);
   for (let i = 0; i < smap.buckets.length; i++) {
     const b = smap.buckets[i]!;
-    yield step(`rcu_read_lock; walk bucket ${i}`, [rel(k.rcuObj), rd(b.obj)]);
+    yield step(`rcu_read_lock; walk bucket ${i}`, [rmw(k.rcuOpenObj), rd(b.obj)]);
     k.rcu.readLock(actor.id);
     if (k.era === 'E3' && k.options.hasUnlinkWithoutHandshakeBug) {
       yield* unlinkBucketWithoutHandshake(k, actor, b);
@@ -150,7 +150,7 @@ export function* bpfLocalStorageMapFree(
     } else {
       yield* unlinkBucketE12(k, actor, b, isBusyGuarded);
     }
-    yield step('rcu_read_unlock', [rel(k.rcuObj)]);
+    yield step('rcu_read_unlock', [rmw(k.rcuCloseObj)]);
     k.rcu.readUnlock(actor.id);
   }
   yield* synchronizeRcu(k, actor);
@@ -171,7 +171,11 @@ function* unlinkBucketE12(k: Kernel, actor: Actor, b: Bucket, isBusyGuarded: boo
     if (isBusyGuarded) yield* busyLock(k, actor);
     yield* bpfSelemUnlinkE12(k, actor, sel, true);
     if (isBusyGuarded) yield* busyUnlock(k, actor);
-    yield step('cond_resched_rcu; hlist_first_rcu(&b->list)', [rel(k.rcuObj), rd(b.obj)]);
+    yield step('cond_resched_rcu; hlist_first_rcu(&b->list)', [
+      rmw(k.rcuCloseObj),
+      rmw(k.rcuOpenObj),
+      rd(b.obj),
+    ]);
     k.rcu.readUnlock(actor.id);
     k.rcu.readLock(actor.id);
   }
@@ -201,7 +205,7 @@ function* destroyWithoutHandshake(k: Kernel, actor: Actor, s: LocalStorage): Op<
     }
     isFreeStorage = yield* bpfSelemUnlinkStorageNolock(k, actor, s, sel, freeList);
   }
-  yield* storageUnlock(k, actor, s.lock, [rel(k.rcuObj)]);
+  yield* storageUnlock(k, actor, s.lock, callRcu(k));
   bpfSelemFreeList(k, actor, freeList, true);
   if (isFreeStorage) bpfLocalStorageFree(k, actor, s, true);
 }

@@ -6,9 +6,10 @@
  */
 import { EAGAIN, EINVAL, ENOMEM, err, OK0, ok, type Result } from '../core/errno.js';
 import type { CgroupId, ObjId } from '../core/ids.js';
-import { type Op, rd, rel, step, wr } from '../core/step.js';
+import { type Op, rd, step, wr } from '../core/step.js';
 import { type Actor, fireHook, type Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
+import { callRcu } from '../sync/rcuWorker.js';
 import {
   BPF_EXIST,
   BPF_F_LOCK,
@@ -138,7 +139,7 @@ function* updateFirst(
     observeCreate(k, actor, sel, null, origin);
     return ok(sel.obj);
   }
-  yield step('bpf_local_storage_alloc: uncharge', [rel(k.rcuObj)]);
+  yield step('bpf_local_storage_alloc: uncharge', callRcu(k));
   if (s !== null) bpfLocalStorageFree(k, actor, s, true);
   bpfSelemFree(k, actor, sel, true);
   return r;
@@ -212,14 +213,14 @@ function* updateLocked(
 ): Op<Result<ObjId>> {
   const sel = bpfSelemAlloc(k, actor, smap, cg, value);
   if (sel === null) return err(ENOMEM);
-  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), rel(k.rcuObj)]);
+  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), ...callRcu(k)]);
   if (!r.ok) {
     bpfSelemFree(k, actor, sel, true);
     return r;
   }
   const freeList: Selem[] = [];
   const res = yield* updateUnderLock(k, actor, smap, s, sel, value, mapFlags, freeList, origin);
-  yield* storageUnlock(k, actor, s.lock, [rel(k.rcuObj)]);
+  yield* storageUnlock(k, actor, s.lock, callRcu(k));
   bpfSelemFreeList(k, actor, freeList, false);
   if (!res.ok || res.value !== sel.obj) bpfSelemFree(k, actor, sel, true);
   return res;

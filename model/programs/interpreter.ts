@@ -12,7 +12,7 @@ import { bpfProgMapCompatible, valueSpinLock } from '../cgroupStorage/cgroupStor
 import { bpfGetLocalStorage, type ValuePtr } from '../cgroupStorage/cgroupStorageHelper.js';
 import { cgrpStorageDelete, cgrpStorageGet } from '../cgrpStorage/cgrpStorage.js';
 import { asObjId, type CgroupId } from '../core/ids.js';
-import { type Op, rd, step, wr } from '../core/step.js';
+import { type Op, rd, rmw, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 import { rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
@@ -153,7 +153,9 @@ function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
   const at = address(f, insn.mem);
   if (at === null) return abort(f, `${insn.op} through NULL`);
   const label = `${f.prog.name}#${f.pc - 1}: ${insn.op} [${at.obj}+${at.slot}]`;
-  yield step(label, [insn.op === 'ld' ? rd(at.obj) : wr(at.obj)]);
+  // atomic_add (BPF_ATOMIC | BPF_ADD without BPF_FETCH, kernel/bpf/core.c:
+  // ___bpf_prog_run) returns nothing: adds to one slot commute.
+  yield step(label, [insn.op === 'ld' ? rd(at.obj) : insn.op === 'atomic_add' ? rmw(at.obj) : wr(at.obj)]);
   const data = checkedData(f, at);
   if (insn.op === 'ld') {
     const loaded = data?.[at.slot] ?? 0;

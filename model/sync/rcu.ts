@@ -31,14 +31,13 @@ export interface RcuCallback {
 interface ReaderState {
   depth: number;
   traceDepth: number;
-  /** Sequence number of the current outermost section (plain and trace share it). */
+  /** This actor's count of outermost sections so far, naming the current one (plain and trace share it). */
   section: number;
 }
 
 /** RCU state of one kernel. */
 export class Rcu {
   private readonly readers = new Map<ActorId, ReaderState>();
-  private sectionSeq = 0;
   /** invariant: queue order is call order. */
   readonly queue: RcuCallback[] = [];
   /** Called on every call(); the kernel checks the running step declared the queue (see Kernel). */
@@ -53,7 +52,8 @@ export class Rcu {
       r = { depth: 0, traceDepth: 0, section: 0 };
       this.readers.set(actor, r);
     }
-    if (r.depth === 0 && r.traceDepth === 0) r.section = ++this.sectionSeq;
+    // Numbered per actor, so read sections of different actors commute.
+    if (r.depth === 0 && r.traceDepth === 0) r.section++;
     if (trace) r.traceDepth++;
     else r.depth++;
   }

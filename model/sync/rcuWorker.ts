@@ -1,9 +1,36 @@
-import { acq, type Op, rd, rel, step, wr } from '../core/step.js';
+/**
+ * Deferred work, run by actors. RCU callbacks (call_rcu, call_rcu_tasks_trace)
+ * are plain functions that an rcu-worker actor invokes once their grace period
+ * has ended (the rcu_gp / rcuc kthreads). Work that must run an operation (take
+ * locks, sleep, fire hooks) goes on `k.work`, a workqueue that kworker actors
+ * drain in order; queue_rcu_work() is an RCU callback that queues a work item.
+ * A scenario adds one actor of each kind; like the kernel's kthreads they loop
+ * forever, and the scheduler ends an execution once every other actor has
+ * finished and they wait idle with nothing to do (Task.isIdle, scheduler/task.ts);
+ * a daemon blocked in the middle of its work is still a deadlock.
+ *
+ * Footprints of the waits, for DPOR (scheduler/happensBefore.ts): the RCU
+ * worker's wait stays ready once ready and writes the object its enablers
+ * write, so the enabler→waiter pair is no reversible race; kworkers compete
+ * for work items, so theirs is a take: an acquire of the queue, whose
+ * enablers release it. Neither waits for the other any more, so neither reads
+ * the other's queue.
+ */
+import { type Access, acq, type Op, rd, rel, rmw, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
 
 export type { WorkItem } from './workQueue.js';
 export { WorkQueue } from './workQueue.js';
+
+/**
+ * The footprint of a step that calls call_rcu() (or kfree_rcu): it queues on
+ * the callback queue (a release of it, which the RCU worker's wait takes) and
+ * snapshots the open read sections (reads both reader objects).
+ */
+export function callRcu(k: Kernel): Access[] {
+  return [rel(k.rcuObj), rd(k.rcuOpenObj), rd(k.rcuCloseObj)];
+}
 
 /**
  * queue_rcu_work() (kernel/workqueue.c): after an RCU grace period, queue
@@ -13,30 +40,26 @@ export function queueRcuWork(k: Kernel, label: string, run: (actor: Actor) => Op
   k.rcu.call(label, 'rcu', () => k.work.queue(label, run), [k.work.obj]);
 }
 
-/** True when no RCU callback or work item is queued or running. */
+/** True when no RCU callback or work item is queued. */
 export function isDeferredIdle(k: Kernel): boolean {
-  return k.rcu.queue.length === 0 && k.work.items.length === 0 && k.work.running === 0;
+  return k.rcu.queue.length === 0 && k.work.items.length === 0;
 }
 
 /**
  * An rcu-worker actor body: waits for a callback whose grace period has ended and
- * invokes it, callback by callback; returns once `isDone()` and nothing is pending.
+ * invokes it, callback by callback, forever (a daemon).
  * The invoking step writes what the callback declared (rcu_do_batch, kernel/rcu/tree.c).
  */
-export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+export function* rcuWorker(k: Kernel, actor: Actor): Op<void> {
   for (;;) {
-    // Its readiness reads the RCU state and, through isDeferredIdle, the workqueue.
-    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj), rd(k.work.obj)], {
+    // Ready once a queued callback's grace period ended: only section ends enable it.
+    yield step(`${actor.name}: wait for a grace period`, [wr(k.rcuObj), rd(k.rcuCloseObj)], {
       kind: 'until',
       what: 'an rcu callback whose grace period ended',
-      isReady: () => k.rcu.firstReady() >= 0 || (isDone() && isDeferredIdle(k)),
+      isReady: () => k.rcu.firstReady() >= 0,
+      isIdle: true,
     });
-    const i = k.rcu.firstReady();
-    if (i < 0) {
-      if (isDone() && isDeferredIdle(k)) return;
-      continue;
-    }
-    const cb: RcuCallback = k.rcu.queue[i]!;
+    const cb: RcuCallback = k.rcu.queue[k.rcu.firstReady()]!;
     yield step(`rcu callback ${cb.label}`, [
       rel(k.rcuObj),
       ...cb.objs.map((o) => (o === k.work.obj ? rel(o) : wr(o))),
@@ -48,26 +71,18 @@ export function* rcuWorker(k: Kernel, actor: Actor, isDone: () => boolean): Op<v
 
 /**
  * A kworker actor body (worker_thread, kernel/workqueue.c): takes queued work in
- * order and runs it to completion; returns once `isDone()` and nothing is pending.
+ * order and runs it to completion, forever (a daemon).
  */
-export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<void> {
+export function* kworker(k: Kernel, actor: Actor): Op<void> {
   for (;;) {
-    // Its readiness reads the workqueue and, through isDeferredIdle, the RCU queue.
-    yield step(`${actor.name}: wait for work`, [acq(k.work.obj), rd(k.rcuObj)], {
+    yield step(`${actor.name}: wait for work`, [acq(k.work.obj)], {
       kind: 'until',
       what: 'queued work',
-      isReady: () => k.work.items.length > 0 || (isDone() && isDeferredIdle(k)),
+      isReady: () => k.work.items.length > 0,
+      isIdle: true,
     });
-    const item = k.work.items.shift();
-    if (item === undefined) {
-      if (isDone() && isDeferredIdle(k)) return;
-      continue;
-    }
-    k.work.running++;
+    const item = k.work.items.shift()!;
     yield* item.run(actor);
-    // The item's end may let the other daemons finish: it releases what they wait on.
-    yield step(`${actor.name}: ${item.label} done`, [rel(k.work.obj), rel(k.rcuObj)]);
-    k.work.running--;
   }
 }
 
@@ -76,9 +91,15 @@ export function* kworker(k: Kernel, actor: Actor, isDone: () => boolean): Op<voi
  * step of its own, reading which read sections are open) and waits for them.
  */
 export function* synchronizeRcu(k: Kernel, actor: Actor, flavour: RcuFlavour = 'rcu'): Op<void> {
-  yield step(`${actor.name}: synchronize_rcu(${flavour}) starts a grace period`, [rd(k.rcuObj)]);
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) starts a grace period`, [
+    rd(k.rcuOpenObj),
+    rd(k.rcuCloseObj),
+  ]);
   const readers = k.rcu.snapshot(flavour);
-  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [wr(k.rcuObj)], { kind: 'gp', readers });
+  yield step(`${actor.name}: synchronize_rcu(${flavour}) waits`, [rd(k.rcuCloseObj)], {
+    kind: 'gp',
+    readers,
+  });
 }
 
 /**
@@ -95,14 +116,21 @@ export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<vo
   });
 }
 
-/** rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. */
+/**
+ * rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. It
+ * changes only this actor's nesting (the kernel's preempt count or
+ * current->rcu_read_lock_nesting, kernel/rcu/tree_plugin.h
+ * __rcu_read_lock), which grace periods read: an atomic of the RCU object, so
+ * read sections of different actors commute. Opening one delays no grace
+ * period already started, so it touches an object of its own (Kernel.rcuOpenObj).
+ */
 export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
+  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rmw(k.rcuOpenObj)]);
   k.rcu.readLock(actor.id, trace);
 }
 
-/** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step. */
+/** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step; an atomic like rcuReadLock. */
 export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rel(k.rcuObj)]);
+  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rmw(k.rcuCloseObj)]);
   k.rcu.readUnlock(actor.id, trace);
 }

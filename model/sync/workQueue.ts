@@ -16,8 +16,6 @@ export interface WorkItem {
 export class WorkQueue {
   /** invariant: queue order is queue_work() order. */
   readonly items: WorkItem[] = [];
-  /** Items a kworker has taken and not finished yet. */
-  running = 0;
 
   /** Called on every queue(); the kernel checks the running step declared the queue (see Kernel). */
   onQueue?: (label: string) => void;

@@ -1,8 +1,8 @@
 /**
  * Actor bodies: what each scheduled thread of a scenario runs. CPU tasks run
  * programs in their cgroup, userspace threads issue operations, and daemons
- * (the RCU callback thread and kworkers) run deferred work until everyone
- * else has finished and nothing is pending.
+ * (the RCU callback thread and kworkers) run deferred work; an execution ends
+ * once everyone else has finished and they have nothing left to do.
  */
 
 import { cgroupPut } from '../../model/cgroup/cgroup.js';
@@ -10,7 +10,7 @@ import { bpfProgRunArrayCg } from '../../model/cgroup/cgroupBpf.js';
 import type { CgroupTask } from '../../model/cgroup/cgroupTable.js';
 import { cgroupExit } from '../../model/cgroup/cgroupTasks.js';
 import type { CgroupId } from '../../model/core/ids.js';
-import { type Op, rd, rel, step, wr } from '../../model/core/step.js';
+import { type Op, rd, step, wr } from '../../model/core/step.js';
 import type { Actor, Kernel } from '../../model/kernel/kernel.js';
 import type { AttachType, BpfProgram } from '../../model/programs/bpfProgram.js';
 import { hookOf } from '../../model/programs/bpfProgramSection.js';
@@ -128,31 +128,9 @@ export function* userBody(
   }
 }
 
-/** Counts finished main actors so daemons know when to stop. */
-export class Completion {
-  private finished = 0;
-  constructor(
-    private readonly k: Kernel,
-    private readonly total: number,
-  ) {}
-
-  /**
-   * Wraps a main actor's body: a last `exit` step counts it finished. That
-   * step writes what the daemons wait on, since it may let them stop.
-   */
-  *track(actor: Actor, op: Op<void>): Op<void> {
-    yield* op;
-    yield step(`${actor.name}: exit`, [rel(this.k.rcuObj), rel(this.k.work.obj)]);
-    this.finished++;
-  }
-
-  /** True once every main actor has finished. */
-  isDone = (): boolean => this.finished === this.total;
-}
-
-/** The daemon bodies: the RCU callback thread and `kworkers` workqueue threads. */
-export function daemonBodies(k: Kernel, done: Completion, actors: readonly Actor[]): Op<void>[] {
-  return actors.map((a) => (a.kind === 'rcu' ? rcuWorker(k, a, done.isDone) : kworker(k, a, done.isDone)));
+/** The daemon bodies: the RCU callback thread and `kworkers` workqueue threads, looping forever. */
+export function daemonBodies(k: Kernel, actors: readonly Actor[]): Op<void>[] {
+  return actors.map((a) => (a.kind === 'rcu' ? rcuWorker(k, a) : kworker(k, a)));
 }
 
 /**

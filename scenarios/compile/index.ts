@@ -20,7 +20,6 @@ import type { ResolvedScenarioDef } from '../format/resolvedTypes.js';
 import {
   afterWait,
   attachTraceActor,
-  Completion,
   cpuTaskBody,
   daemonBodies,
   memberTaskBody,
@@ -166,8 +165,6 @@ function buildWorld(
       if (!log.doneObjs.has(key)) log.doneObjs.set(key, k.allocObjId(k.setupActor));
     }
   }
-  const mains = def.actors.filter((a) => a.kind !== 'trace');
-  const done = new Completion(k, mains.length);
   const bodies: ActorBody[] = [];
   const defaultAttach = defaultAttachOf(def, ids);
   if (def.setup.length > 0) {
@@ -200,9 +197,9 @@ function buildWorld(
         op = cpuTaskBody(k, actor, ids, a);
       }
     } else op = userBody(k, actor, ids, a, defaultAttach, log);
-    bodies.push({ actor, op: done.track(actor, afterWait(actor, a.after, log, op)) });
+    bodies.push({ actor, op: afterWait(actor, a.after, log, op) });
   }
   const daemons: Actor[] = daemonsOf(def).map((d) => k.addActor(d.name, d.kind, asCpuNo(d.cpu)));
-  for (const [i, op] of daemonBodies(k, done, daemons).entries()) bodies.push({ actor: daemons[i]!, op });
+  for (const [i, op] of daemonBodies(k, daemons).entries()) bodies.push({ actor: daemons[i]!, op });
   return { kernel: k, bodies, properties: checks.value.props, reachability: checks.value.goals };
 }

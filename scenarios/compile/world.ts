@@ -96,6 +96,11 @@ class ActorTask implements Task {
     return 0;
   }
 
+  isIdle(): boolean {
+    const b = this.pending?.blocker;
+    return b?.kind === 'until' && b.isIdle === true;
+  }
+
   /**
    * Runs the pending step, then, as one atomic block, every following step
    * that touches only objects private to this task and never waits. Such a

@@ -137,6 +137,7 @@ export function mergeStrategyInfo(
         sleepBlocked: sum((i) => i.sleepBlocked),
         wakeupInsertions: sum((i) => i.wakeupInsertions),
         infeasible: sum((i) => i.infeasible),
+        estimatedExecutions: sum((i) => i.estimatedExecutions),
       };
     }
     case 'bounded': {
@@ -160,6 +161,16 @@ export function mergeStrategyInfo(
   }
 }
 
+/**
+ * DPOR's estimate for a run split into `total` subtrees of which the first
+ * `begun` ran: the subtrees not begun are taken to be as large on average (a
+ * run a violation ended counts only what it began, as its merged shards do).
+ */
+function withSubtreesEstimated(info: StrategyInfo, begun: number, total: number): StrategyInfo {
+  if (info.name !== 'dpor' || begun === 0 || begun >= total) return info;
+  return { ...info, estimatedExecutions: Math.round((info.estimatedExecutions * total) / begun) };
+}
+
 /** The strategy facts of a run that explored nothing. */
 function emptyInfo(options: RunOptions, plan: RunPlan): StrategyInfo {
   switch (options.strategy) {
@@ -175,7 +186,7 @@ function emptyInfo(options: RunOptions, plan: RunPlan): StrategyInfo {
         guarantee: 0,
       };
     case 'dpor':
-      return { name: 'dpor', sleepBlocked: 0, wakeupInsertions: 0, infeasible: 0 };
+      return { name: 'dpor', sleepBlocked: 0, wakeupInsertions: 0, infeasible: 0, estimatedExecutions: 0 };
     case 'bounded':
       return { name: 'bounded', maxPreemptions: options.preemptions, perBound: [0] };
     default:
@@ -195,10 +206,14 @@ function unreachedOf(results: readonly UnitResult[]): string[] {
 function reportOf(run: PreparedRun, options: RunOptions, plan: RunPlan, c: CommittedRun): CheckReport {
   const sum = (f: (r: UnitResult) => number) => c.results.reduce((n, r) => n + f(r), 0);
   const preemptions = c.results.map((r) => plan.subtrees[r.order]?.preemptions ?? 0);
-  const info = mergeStrategyInfo(
-    c.results.map((r) => r.info),
-    preemptions,
-    emptyInfo(options, plan),
+  const info = withSubtreesEstimated(
+    mergeStrategyInfo(
+      c.results.map((r) => r.info),
+      preemptions,
+      emptyInfo(options, plan),
+    ),
+    c.results.length,
+    c.results.at(-1)?.violation === undefined ? plan.subtrees.length : c.results.length,
   );
   const last = c.results.at(-1);
   const found = last?.violation;
@@ -213,6 +228,13 @@ function reportOf(run: PreparedRun, options: RunOptions, plan: RunPlan, c: Commi
         );
   const complete =
     !plan.isIndexed && !plan.isBoundPruned && c.isAllCommitted && c.results.every((r) => r.complete);
+  // bounded ran out of executions within its bound (it stops by itself there), the space goes on.
+  const isWithinBound =
+    options.strategy === 'bounded' &&
+    !complete &&
+    violation === undefined &&
+    c.isAllCommitted &&
+    c.results.every((r) => r.stoppedBy === 'exhausted');
   const shard = options.shard;
   return {
     scenario: run.source.info.name,
@@ -222,6 +244,7 @@ function reportOf(run: PreparedRun, options: RunOptions, plan: RunPlan, c: Commi
     params: run.def.params,
     verdict: violation === undefined ? 'pass' : 'violation',
     complete: complete && violation === undefined,
+    ...(isWithinBound ? { completeWithinPreemptions: options.preemptions } : {}),
     ...(run.def.expect === undefined ? {} : { expect: run.def.expect }),
     stats: {
       executions: sum((r) => r.executions),

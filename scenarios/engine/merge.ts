@@ -155,14 +155,23 @@ export function mergeReports(reports: readonly CheckReport[]): Loaded<CheckRepor
   const t = mergeExecutions(sorted) ?? mergeSubtrees(sorted) ?? mergeSums(sorted);
   const first = sorted[0]!;
   const unreached = first.unreached.filter((id) => sorted.every((r) => r.unreached.includes(id)));
-  const { shard: _shard, violation: _violation, strategyInfo: _info, ...base } = first;
+  const {
+    shard: _shard,
+    violation: _violation,
+    strategyInfo: _info,
+    completeWithinPreemptions: within,
+    ...base
+  } = first;
   const violation = t.violation;
+  const isWithinBound =
+    violation === undefined && !t.complete && sorted.every((r) => r.completeWithinPreemptions === within);
   return {
     ok: true,
     value: {
       ...base,
       verdict: violation === undefined ? 'pass' : 'violation',
       complete: violation === undefined && t.complete,
+      ...(isWithinBound && within !== undefined ? { completeWithinPreemptions: within } : {}),
       stats: {
         executions: t.executions,
         steps: t.steps,

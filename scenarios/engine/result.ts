@@ -58,8 +58,13 @@ export interface CheckReport {
   readonly seed: string;
   readonly params: Readonly<Record<string, number>>;
   readonly verdict: 'pass' | 'violation';
-  /** True when an exhaustive strategy covered the whole space. */
+  /** True when an exhaustive strategy covered the whole space (never for a violation). */
   readonly complete: boolean;
+  /**
+   * Set when a `bounded` pass ran every execution with at most this many
+   * preemptions but executions with more exist (then `complete` is false).
+   */
+  readonly completeWithinPreemptions?: number;
   /** `pass` or the invariant id the catalogue expects; absent for ad-hoc files. */
   readonly expect?: string;
   readonly stats: CheckStats;

@@ -59,7 +59,54 @@ PASS: no violation in 50 executions (sampled, not exhaustive)
 
   test('an exhaustive pass says whether the space was covered', async () => {
     const full = await cli(['check', 'busy-get', '--seed', '1', '--strategy', 'dfs', '--runs', '6']);
-    expect(full.out).toContain('PASS: no violation in 6 executions (the whole space was covered)\n');
+    expect(full.out).toContain(
+      'PASS: no violation in 6 executions (complete: the whole space was covered)\n',
+    );
+  });
+
+  test('an exhaustive pass that did not cover its space says so on its verdict line; --strict fails it (exit 1)', async () => {
+    const partial = makeReport('busy-get', '1', 5, { strategy: 'dfs' });
+    const argv = ['check', 'busy-get', '--seed', '1', '--strategy', 'dfs'];
+    const lax = await cli(argv, createFakeIo(), engineReturning(partial));
+    expect(lax.code).toBe(0);
+    expect(lax.out).toContain(
+      'PASS (INCOMPLETE): no violation in the 5 executions explored; the search stopped before covering the space\n',
+    );
+    const strict = await cli([...argv, '--strict'], createFakeIo(), engineReturning(partial));
+    expect(strict.code).toBe(1);
+    const full = makeReport('busy-get', '1', 6, { strategy: 'dfs', complete: true });
+    expect((await cli([...argv, '--strict'], createFakeIo(), engineReturning(full))).code).toBe(0);
+  });
+
+  test('an incomplete dpor pass prints the estimate of the whole search and its time at the run rate', async () => {
+    const partial = makeReport('busy-get', '1', 50, {
+      strategy: 'dpor',
+      strategyInfo: { sleepBlocked: 0, wakeupInsertions: 60, infeasible: 0, estimatedExecutions: 400 },
+    });
+    const io = createFakeIo();
+    const { out } = await cli(['check', 'busy-get', '--seed', '1', '--strategy', 'dpor'], io, {
+      ...engineReturning(partial),
+      check: async () => {
+        io.time += 2_000;
+        return { ok: true, value: partial };
+      },
+    });
+    expect(out).toContain(
+      "estimate: about 400 executions in all, from the branching seen so far (Knuth's estimator); about 16.0 s at this run's rate\n",
+    );
+  });
+
+  test('a bounded pass that ran everything within its bound says so and satisfies --strict', async () => {
+    const report = makeReport('busy-get', '42', 4, { strategy: 'bounded', completeWithinPreemptions: 2 });
+    const { code, out } = await cli(
+      ['check', 'busy-get', '--seed', '42', '--strategy', 'bounded', '--strict'],
+      createFakeIo(),
+      engineReturning(report),
+    );
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'PASS: no violation in 4 executions (complete within 2 preemptions; executions with more were not explored)\n',
+    );
   });
 
   test('a pass with unreached goals warns that it is vacuous for them', async () => {

@@ -42,6 +42,12 @@ export class OpRunner<T> {
     return !this.cur.done && isStepReady(this.k, this.actor, this.cur.value);
   }
 
+  /** A daemon (rcuWorker, kworker) waiting for work that is not there. */
+  get isIdle(): boolean {
+    const b = this.next?.blocker;
+    return b?.kind === 'until' && b.isIdle === true && !this.isReady();
+  }
+
   /** Runs `n` steps; throws if the operation ends or blocks first. */
   step(n = 1): this {
     for (let i = 0; i < n; i++) {
@@ -97,12 +103,13 @@ export function* inRcu<T>(k: Kernel, actor: Actor, op: Op<T>): Op<T> {
 }
 
 /**
- * Round-robin over runners, one ready step each, until all are done. Returns
- * false (a deadlock) when some are unfinished and none is ready.
+ * Round-robin over runners, one ready step each, until all are done (or, for
+ * daemons, wait idle). Returns false (a deadlock) when some are unfinished and
+ * none is ready.
  */
 export function runAll(runners: readonly OpRunner<unknown>[], max = 100_000): boolean {
   for (let i = 0; i < max; i++) {
-    const live = runners.filter((r) => !r.isDone);
+    const live = runners.filter((r) => !r.isDone && !r.isIdle);
     if (live.length === 0) return true;
     const ready = live.filter((r) => r.isReady());
     if (ready.length === 0) return false;

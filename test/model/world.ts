@@ -48,10 +48,9 @@ export function makeWorld(opts: ModelOptions = {}, choose?: (n: number) => numbe
   };
 }
 
-/** Runs the RCU worker and a kworker until nothing deferred is pending; false on a stall. */
+/** Runs the RCU worker and a kworker until they wait idle; false on a stall. */
 export function drainDeferred(w: World): boolean {
-  const done = (): boolean => true;
-  return runAll([start(w.k, w.rcu, rcuWorker(w.k, w.rcu, done)), start(w.k, w.kw, kworker(w.k, w.kw, done))]);
+  return runAll([start(w.k, w.rcu, rcuWorker(w.k, w.rcu)), start(w.k, w.kw, kworker(w.k, w.kw))]);
 }
 
 /** The value slots of an element. */
@@ -66,14 +65,10 @@ export function elemOf(w: World, map: MapId, cg: CgroupId): ObjId | null {
 
 /**
  * Runs `runners` together with the RCU worker and a kworker (E3 map_free waits in
- * rcu_barrier for callbacks to run); the workers stop once the runners are done.
- * Returns false on a stall.
+ * rcu_barrier for callbacks to run) until the runners are done and the workers
+ * wait idle. Returns false on a stall.
  */
 export function runWithWorkers(w: World, runners: readonly OpRunner<unknown>[]): boolean {
-  const done = (): boolean => runners.every((r) => r.isDone);
-  const workers = [
-    start(w.k, w.rcu, rcuWorker(w.k, w.rcu, done)),
-    start(w.k, w.kw, kworker(w.k, w.kw, done)),
-  ];
+  const workers = [start(w.k, w.rcu, rcuWorker(w.k, w.rcu)), start(w.k, w.kw, kworker(w.k, w.kw))];
   return runAll([...runners, ...workers]);
 }

@@ -54,12 +54,11 @@ function deprecatedWorld(mapType: 'cgroup_storage' | 'percpu_cgroup_storage') {
   return { k, user, root, parent, map: r.value };
 }
 
-/** Runs an RCU worker and a kworker until nothing deferred is pending; false on a stall. */
+/** Runs an RCU worker and a kworker until they wait idle; false on a stall. */
 function drainKernel(k: Kernel): boolean {
-  const done = (): boolean => true;
   const rcu = k.addActor('rcu', 'rcu', 0 as CpuNo);
   const kw = k.addActor('kworker', 'kworker', 0 as CpuNo);
-  return runAll([start(k, rcu, rcuWorker(k, rcu, done)), start(k, kw, kworker(k, kw, done))]);
+  return runAll([start(k, rcu, rcuWorker(k, rcu)), start(k, kw, kworker(k, kw))]);
 }
 
 describe('cleanup-on-free (invariant 8)', () => {

@@ -9,7 +9,9 @@ import { TEST_SEEDS } from '../setup.js';
 import {
   acquire,
   at,
+  atomicInc,
   choice,
+  idleTake,
   incFromReg,
   independentTasks,
   local,
@@ -22,6 +24,7 @@ import {
   set,
   smallProgram,
   take,
+  tryLock,
   waitFor,
 } from './programs.js';
 
@@ -122,6 +125,22 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
       ['CA', 'CBB'],
     ],
     [
+      // two daemons wait idle for one token: whoever loses still waits idle at
+      // the end, which is no deadlock; CBB is found from the end of CA, where
+      // B's pending take races with A's take.
+      'two idle takers, one token',
+      {
+        tasks: [
+          { name: 'A', ops: [idleTake('s')] },
+          { name: 'B', ops: [idleTake('s'), local()] },
+          { name: 'C', ops: [post('s')] },
+        ],
+      },
+      2,
+      2,
+      ['CA', 'CBB'],
+    ],
+    [
       // locks: only the order of the critical sections matters; the local steps commute.
       'locked increments',
       {
@@ -185,6 +204,28 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
       ['AC@5AB', 'AC@5BA', 'CA@5AB', 'CA@5BA'],
     ],
     [
+      // atomics commute: three atomic increments of x are one trace
+      'three atomic increments',
+      { tasks: ['A', 'B', 'C'].map((name) => ({ name, ops: [atomicInc('x')] })) },
+      6,
+      1,
+      ['ABC'],
+    ],
+    [
+      // atomics conflict with a read: the reader sees x=0, 1 or 2 (before, between, after the adds)
+      'two atomic increments and a reader',
+      {
+        tasks: [
+          { name: 'A', ops: [atomicInc('x')] },
+          { name: 'B', ops: [atomicInc('x')] },
+          { name: 'C', ops: [read('x')] },
+        ],
+      },
+      6,
+      4,
+      ['ABC', 'ACB', 'BCA', 'CAB'],
+    ],
+    [
       // a data choice inside A's first step: each value is a branch
       'data choice in a step',
       {
@@ -207,6 +248,54 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
     expect(got.missed).toBe(0);
     expect(got.r.abandoned).toBe(0);
     expect(got.executions).toEqual(listed);
+  });
+
+  it('estimates the search size from the branching seen so far; exact once done (lost update, 3 tasks)', () => {
+    const f = program(lostUpdate(3, 1));
+    const estimates = [1, 2, 5, 10, 20, 40, 1000].map((n) => {
+      const s = createDporStrategy();
+      const r = explore(f, s, { ...ALL, maxExecutions: n });
+      const info = s.info();
+      return [r.executions, r.complete, info.name === 'dpor' ? info.estimatedExecutions : -1];
+    });
+    const traces = countMazurkiewiczTraces(f).traces;
+    expect(traces).toBe(36);
+    // Low while races are still being found, high once the explored siblings look large, exact at the end.
+    expect(estimates).toEqual([
+      [1, false, 4],
+      [2, false, 6],
+      [5, false, 8],
+      [10, false, 26],
+      [20, false, 63],
+      [36, true, 36],
+      [36, true, 36],
+    ]);
+  });
+
+  it('a lock attempt that may run while the lock is held (an rqspinlock timeout) is reversed with the unlock too; every trace, not each once', () => {
+    // B's attempt before A's lock, inside A's section (two failures: the data
+    // choice), after A's unlock. Inside is found only by reversing B's attempt
+    // with A's unlock, which a blocking lock never needs.
+    const got = runDpor({
+      tasks: [
+        { name: 'A', ops: [acquire('L'), release('L')] },
+        { name: 'B', ops: [tryLock('L'), release('L')] },
+      ],
+    });
+    expect([got.naive, got.traces, got.missed, got.r.executions]).toEqual([6, 6, 0, 8]);
+    // BBAA three times: the reversals of B's attempt with A's lock, from each
+    // order inside, are not recognised as one (the lock rule assumes an acquire
+    // that runs only when the lock is free).
+    expect(got.executions).toEqual([
+      'AABB',
+      'AB(0)AB',
+      'AB(0)BA',
+      'AB(1)AB',
+      'AB(1)BA',
+      'BBAA',
+      'BBAA',
+      'BBAA',
+    ]);
   });
 
   it('finds the lock-order deadlock and stops there', () => {

@@ -11,17 +11,20 @@ import {
   acquire,
   at,
   choice,
+  idleTake,
   incFromReg,
   independentTasks,
   local,
   lostUpdate,
   type Op,
   type ProgramSpec,
+  post,
   program,
   read,
   release,
   set,
   sleepUntil,
+  waitFor,
 } from './programs.js';
 
 describe('explore (the runner)', () => {
@@ -35,6 +38,25 @@ describe('explore (the runner)', () => {
       1,
     ]);
     expect(() => resolveExploreOptions({ maxSteps: 0 })).toThrow('maxSteps must be > 0, got 0');
+  });
+
+  it('a daemon waiting idle at the end is no deadlock; one blocked in the middle of its work is', () => {
+    const run = (server: Op[]) =>
+      explore(
+        program({
+          tasks: [
+            { name: 'A', ops: [post('s')] },
+            { name: 'D', ops: server },
+          ],
+        }),
+        createDfsStrategy(),
+      );
+    // D serves one item, then waits idle for a second that never comes.
+    const idle = run([idleTake('s'), local(), idleTake('s'), local()]);
+    expect([idle.status, idle.executions, idle.complete]).toEqual(['passed', 1, true]);
+    // D serves the item but its work waits for a flag nobody sets: a deadlock.
+    const stuck = run([idleTake('s'), waitFor('z', 1), idleTake('s')]);
+    expect(stuck.status === 'violated' && stuck.violation.invariant).toBe('no-deadlock');
   });
 
   it('the virtual clock: a sleeper runs only when nothing else can; ties are decisions', () => {

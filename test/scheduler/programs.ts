@@ -35,6 +35,12 @@ export interface Op {
   /** Declared as a release (`posts`) or acquire (`takes`) of a counter, with no lock bookkeeping. */
   readonly posts?: string;
   readonly takes?: string;
+  /** Objects updated by an atomic read-modify-write whose result is unused (commute with each other). */
+  readonly atomics?: readonly string[];
+  /** A server loop's wait for work: an execution may end with the task waiting here. */
+  readonly isIdleWait?: boolean;
+  /** A lock attempt that may run while another task holds it (an rqspinlock that may time out). */
+  readonly tries?: string;
 }
 
 /** `reg = x`. */
@@ -62,6 +68,16 @@ export const set = (x: string, v: number): Op => ({
   writes: [x],
   run: (s) => {
     s.vars.set(x, v);
+  },
+});
+/** `x += 1` atomically, result unused: an atomic access of x. */
+export const atomicInc = (x: string): Op => ({
+  label: `atomic_inc(${x})`,
+  reads: [],
+  writes: [],
+  atomics: [x],
+  run: (s) => {
+    s.vars.set(x, s.get(x) + 1);
   },
 });
 /** A step touching nothing shared. */
@@ -109,6 +125,14 @@ export const take = (x: string): Op => ({
     s.vars.set(x, s.get(x) - 1);
   },
 });
+/**
+ * An rqspinlock-like attempt at lock `l`: takes it when free; when another task
+ * holds it, the step still runs and chooses between two failures (in var
+ * `fail_l`: 1 or 2). Declared as an acquire and a read of the lock.
+ */
+export const tryLock = (l: string): Op => ({ label: `trylock(${l})`, reads: [], writes: [], tries: l });
+/** A daemon's take of semaphore `x`: like take, but an execution may end with it waiting. */
+export const idleTake = (x: string): Op => ({ ...take(x), label: `idle-take(${x})`, isIdleWait: true });
 /** Runs `op` at virtual time `t` or later. */
 export const at = (t: number, op: Op): Op => ({ ...op, at: t, label: `${op.label}@${t}` });
 
@@ -132,8 +156,8 @@ function objectIds(spec: ProgramSpec): Map<string, number> {
   const ids = new Map<string, number>();
   for (const t of spec.tasks) {
     for (const op of t.ops) {
-      const named = [op.acquires, op.releases, op.posts, op.takes].map((n) => n ?? '');
-      for (const name of [...op.reads, ...op.writes, ...named]) {
+      const named = [op.acquires, op.releases, op.posts, op.takes, op.tries].map((n) => n ?? '');
+      for (const name of [...op.reads, ...op.writes, ...(op.atomics ?? []), ...named]) {
         if (name !== '' && !ids.has(name)) ids.set(name, ids.size);
       }
     }
@@ -145,10 +169,14 @@ function stepInfo(op: Op, ids: Map<string, number>): StepInfo {
   const accesses: Access[] = [];
   for (const r of op.reads) accesses.push({ kind: 'read', obj: ids.get(r)! });
   for (const w of op.writes) accesses.push({ kind: 'write', obj: ids.get(w)! });
+  for (const u of op.atomics ?? []) accesses.push({ kind: 'atomic', obj: ids.get(u)! });
   if (op.acquires !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.acquires)! });
   if (op.releases !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.releases)! });
   if (op.takes !== undefined) accesses.push({ kind: 'acquire', obj: ids.get(op.takes)! });
   if (op.posts !== undefined) accesses.push({ kind: 'release', obj: ids.get(op.posts)! });
+  if (op.tries !== undefined) {
+    accesses.push({ kind: 'acquire', obj: ids.get(op.tries)! }, { kind: 'read', obj: ids.get(op.tries)! });
+  }
   return { label: op.label, accesses };
 }
 
@@ -177,6 +205,9 @@ class ProgramTask implements Task {
   readyAt(): number {
     return this.ops[this.pc]?.at ?? 0;
   }
+  isIdle(): boolean {
+    return this.ops[this.pc]?.isIdleWait === true;
+  }
   step(): void {
     const op = this.ops[this.pc];
     if (op === undefined) throw new Error(`${this.name} stepped after finishing`);
@@ -184,7 +215,13 @@ class ProgramTask implements Task {
       if (this.store.locks.has(op.acquires)) throw new Error(`${this.name}: ${op.acquires} already held`);
       this.store.locks.set(op.acquires, this.index);
     }
-    if (op.releases !== undefined) this.store.locks.delete(op.releases);
+    if (op.tries !== undefined) {
+      const holder = this.store.locks.get(op.tries);
+      if (holder === undefined) this.store.locks.set(op.tries, this.index);
+      else if (holder !== this.index) this.store.vars.set(`fail_${op.tries}`, 1 + this.choose(2));
+    }
+    if (op.releases !== undefined && this.store.locks.get(op.releases) === this.index)
+      this.store.locks.delete(op.releases);
     op.run?.(this.store, this.local, this.choose);
     this.pc++;
   }
@@ -240,14 +277,17 @@ export function lostUpdate(count: number, rounds: number, noise = 0): ProgramSpe
 
 /**
  * Random small programs for properties: 2–3 tasks, at most 9 steps, mixing
- * reads and writes of two variables, locked sections (incl. both lock orders),
- * data choices, local steps, flag waits, a semaphore and timers.
+ * reads, writes and atomic increments of two variables, locked sections
+ * (incl. both lock orders), data choices, local steps, flag waits, a semaphore
+ * (with daemon-style idle takes) and timers; with `isWithTryLock`, also
+ * rqspinlock-like attempts that run while the lock is held.
  */
-export function smallProgram(): fc.Arbitrary<ProgramSpec> {
+export function smallProgram(isWithTryLock = false): fc.Arbitrary<ProgramSpec> {
   const objs = fc.constantFrom('x', 'y');
   const op: fc.Arbitrary<Op[]> = fc.oneof(
     objs.map((o) => [read(o)]),
     fc.tuple(objs, fc.integer({ min: 1, max: 2 })).map(([o, v]) => [set(o, v)]),
+    objs.map((o) => [atomicInc(o)]),
     fc.tuple(fc.constantFrom('L', 'M'), objs).map(([l, o]) => [acquire(l), set(o, 3), release(l)]),
     fc.constantFrom<Op[]>(
       [acquire('L'), acquire('M'), release('M'), release('L')],
@@ -256,7 +296,8 @@ export function smallProgram(): fc.Arbitrary<ProgramSpec> {
       [local()],
     ),
     objs.map((o) => [waitFor(o, 1)]),
-    fc.constantFrom<Op[]>([post('s')], [take('s')]),
+    fc.constantFrom<Op[]>([post('s')], [take('s')], [idleTake('s')]),
+    ...(isWithTryLock ? [fc.constant<Op[]>([tryLock('L'), release('L')])] : []),
   );
   const timed = fc
     .tuple(op, fc.constantFrom(0, 0, 0, 5, 10))

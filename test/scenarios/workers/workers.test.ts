@@ -72,14 +72,20 @@ describe('workers', () => {
     expect(r.stats.executions).toBe(r.violation!.execution + 1);
   });
 
-  it('dpor split over subtrees covers the whole space: complete, each trace once, no sleep-blocked start', async () => {
-    // 70 traces (bench: naive 252). Without atomic blocks the split's 19 prefixes
-    // were 7 decisions deep and left a task asleep in 12 of them; their initial
-    // sleep sets cost 7 abandoned executions (77 in all). With the busy counter's
-    // steps inside blocks the prefixes are 6 deep, leave a sleeper in 5, and no
-    // subtree starts sleep-blocked.
+  it('dpor split over subtrees covers the whole space: complete, each trace once', async () => {
+    // 2 traces (naive 462), none abandoned, as unsplit (test/scenarios/dpor.test.ts).
     const r = await checkWith('null-on-absent', options('dpor', 10_000, { cpus: 1, iterations: 1 }), 2);
-    expect([r.verdict, r.complete, r.stats.executions, r.stats.abandoned]).toEqual(['pass', true, 70, 0]);
+    expect([r.verdict, r.complete, r.stats.executions, r.stats.abandoned]).toEqual(['pass', true, 2, 0]);
+  });
+
+  it('bounded: complete within k preemptions when the bound cut the space, on 1 and 2 workers', async () => {
+    const o = { ...options('bounded', 10_000, { cpus: 1, iterations: 1 }), preemptions: 0 };
+    for (const slots of [1, 2]) {
+      const r = await checkWith('doc-counter', o, slots);
+      expect([r.verdict, r.complete, r.completeWithinPreemptions]).toEqual(['pass', false, 0]);
+    }
+    const capped = await checkWith('doc-counter', { ...o, runs: 2 }, 1);
+    expect([capped.complete, capped.completeWithinPreemptions]).toEqual([false, undefined]);
   });
 
   it.each([
