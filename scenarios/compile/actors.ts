@@ -27,7 +27,13 @@ import { runUserOp } from './userOps.js';
  * A task living in a cgroup: its css_set pins the cgroup (taken at setup) until
  * the task exits, so the cgroup cannot be freed while the task runs programs.
  */
-export function* cpuTaskBody(k: Kernel, actor: Actor, ids: SetupIds, def: ResolvedCpuActor): Op<void> {
+export function* cpuTaskBody(
+  k: Kernel,
+  actor: Actor,
+  ids: SetupIds,
+  def: ResolvedCpuActor,
+  log: OpLog,
+): Op<void> {
   const cg = ids.cgroups.get(def.cgroup)!;
   // A task in a cgroup v1 hierarchy: bpf_task_get_cgroup1() (cg=acquired_cgroup1) gives that cgroup.
   const ctx = { currentCgroup: cg, cgroup: cg, ...(k.cgroups.get(cg).isV1 ? { cgroup1: cg } : {}) };
@@ -41,6 +47,7 @@ export function* cpuTaskBody(k: Kernel, actor: Actor, ids: SetupIds, def: Resolv
         yield* bpfProgRunArrayCg(k, actor, cg, atype, ctx);
       }
     }
+    yield* markReturned(actor, log, def.name, run.name);
   }
   yield* cgroupPut(k, actor, cg);
 }
@@ -58,6 +65,7 @@ export function* memberTaskBody(
   def: ResolvedCpuActor,
   task: CgroupTask,
   isMigrated: boolean,
+  log: OpLog,
 ): Op<void> {
   for (const run of def.run) {
     for (let i = 0; i < run.times; i++) {
@@ -72,6 +80,7 @@ export function* memberTaskBody(
       else yield* bpfProgRunArrayCg(k, actor, cg, modelAttachType(run.hook)!, ctx);
       if (isMigrated) yield* rcuReadUnlock(k, actor);
     }
+    yield* markReturned(actor, log, def.name, run.name);
   }
   const left = yield* cgroupExit(k, actor, task);
   if (left !== null) yield* cgroupPut(k, actor, left);
@@ -120,12 +129,21 @@ export function* userBody(
   for (const [i, op] of def.ops.entries()) {
     const ret = yield* runUserOp(k, actor, ids, op, defaultAttach);
     log.results.push({ site: `${def.name}#${i}`, ret });
-    const key = `${def.name}.${op.name}`;
-    const obj = op.name === undefined ? undefined : log.doneObjs.get(key);
-    if (obj === undefined) continue;
-    yield step(`${actor.name}: ${op.name} returned`, [wr(obj)]);
-    log.returned.add(key);
+    yield* markReturned(actor, log, def.name, op.name);
   }
+}
+
+/**
+ * When another actor waits for the named operation or run step `name` of
+ * `owner` (`after`), a step that marks it returned: a write of the object the
+ * waiter's wait writes, so the two are ordered for DPOR.
+ */
+function* markReturned(actor: Actor, log: OpLog, owner: string, name: string | undefined): Op<void> {
+  const key = `${owner}.${name}`;
+  const obj = name === undefined ? undefined : log.doneObjs.get(key);
+  if (obj === undefined) return;
+  yield step(`${actor.name}: ${name} returned`, [wr(obj)]);
+  log.returned.add(key);
 }
 
 /** The daemon bodies: the RCU callback thread and `kworkers` workqueue threads, looping forever. */

@@ -191,10 +191,10 @@ function buildWorld(
       taskCgroups.set(actor.id, cg);
       if (a.task === 'member') {
         const task = cgroupForkTask(k, a.name, cg);
-        op = memberTaskBody(k, actor, ids, a, task, migrated.has(a.name));
+        op = memberTaskBody(k, actor, ids, a, task, migrated.has(a.name), log);
       } else {
         pinTaskCgroup(k, cg);
-        op = cpuTaskBody(k, actor, ids, a);
+        op = cpuTaskBody(k, actor, ids, a, log);
       }
     } else op = userBody(k, actor, ids, a, defaultAttach, log);
     bodies.push({ actor, op: afterWait(actor, a.after, log, op) });

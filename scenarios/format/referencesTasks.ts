@@ -64,14 +64,18 @@ const afterOf = (a: ActorDef): AfterDef | undefined => (a.kind === 'trace' ? und
 function checkAfter(actors: readonly ActorDef[], a: ActorDef, path: string): Found {
   const after = afterOf(a);
   if (after === undefined || a.kind === 'trace') return undefined;
-  const users = actors.flatMap((x) => (x.kind === 'user' ? [x] : []));
-  const target = users.find((u) => u.name === after.actor);
+  const targets = actors.flatMap((x) =>
+    x.kind === 'user' || (x.kind === 'cpu' && x.count === undefined) ? [x] : [],
+  );
+  const target = targets.find((u) => u.name === after.actor);
   if (target === undefined)
     return {
       path: at(at(path, 'after'), 'actor'),
-      message: `unknown user actor '${after.actor}' (declared: ${users.map((u) => u.name).join(', ') || 'none'})`,
+      message: `unknown actor '${after.actor}' (user actors and cpu actors without count: ${targets.map((u) => u.name).join(', ') || 'none'})`,
     };
-  const names = target.ops.flatMap((op) => (op.name === undefined ? [] : [op.name]));
+  const steps: readonly { readonly name?: string | undefined }[] =
+    target.kind === 'user' ? target.ops : target.run;
+  const names = steps.flatMap((op) => (op.name === undefined ? [] : [op.name]));
   if (!names.includes(after.op))
     return {
       path: at(at(path, 'after'), 'op'),

@@ -63,8 +63,8 @@ export interface ResolvedProgram {
 }
 
 export type ResolvedRunStep =
-  | { readonly program: string; readonly times: number }
-  | { readonly hook: string; readonly times: number };
+  | { readonly program: string; readonly times: number; readonly name?: string }
+  | { readonly hook: string; readonly times: number; readonly name?: string };
 
 export type ResolvedUserOp =
   | LookupOpDef

@@ -10,16 +10,17 @@ import { distinct, list, name, num, obj, oneOf, tagged, text } from './zodFields
 
 const after = obj(
   {
-    actor: name('A cpu or user actor (for a cpu actor with `count`, its expanded name, e.g. cpu0).'),
-    op: name("The `name` of one of that user actor's operations."),
+    actor: name('A user actor, or a cpu actor declared without `count`.'),
+    op: name("The `name` of one of that user actor's operations, or of one of that cpu actor's run steps."),
   },
-  'Start only once this operation of another user actor has returned.',
+  'Start only once this operation (or run step, with all its `times`) of another actor has returned.',
 ).meta({ id: 'after' });
 
 const runProgram = obj(
   {
     program: name('A declared program that is not a cgroup program (those run through `hook`).'),
     times: num(1, MAX_TIMES, 'How many times in a row. Default 1.').optional(),
+    name: name('Names this step, so that another actor can start once all its runs have returned (`after`).').optional(),
   },
   'Run one non-cgroup program as if its hook fired on this CPU.',
 ).meta({ id: 'runProgram' });
@@ -30,6 +31,7 @@ const runHook = obj(
       'A cgroup attach point (ingress, egress, sock_create, connect4, connect6, sock_ops, device, sysctl, getsockopt, setsockopt) or lsm_cgroup/<attach> of a declared lsm_cgroup program.',
     ),
     times: num(1, MAX_TIMES, 'How many times in a row. Default 1.').optional(),
+    name: name('Names this step, so that another actor can start once all its runs have returned (`after`).').optional(),
   },
   "Fire a cgroup hook: every program attached there runs, for the task's cgroup (bpf_prog_run_array_cg), with the attaching cgroup's storage.",
 ).meta({ id: 'runHook' });

@@ -77,6 +77,21 @@ describe('examples/: exact expectations', () => {
     );
   });
 
+  it('after-program-run: DPOR covers the space; the lookup ordered after the run always finds the element', async () => {
+    const r = await check(file('after-program-run'), { strategy: 'dpor', runs: 5000 });
+    expect([r.verdict, r.complete, r.stats.executions, r.unreached]).toEqual(['pass', true, 52, []]);
+  });
+
+  it("after-program-run without `after`: the lookup may come before the program's create, an op-result violation", async () => {
+    const def = load('after-program-run');
+    delete def.actors[1].after;
+    const r = await check(def, { strategy: 'dpor', runs: 5000 });
+    expect([r.violation?.invariant, r.violation?.message]).toEqual([
+      'op-result',
+      'ordered ops[0] (lookup counters[app]) returned -ENOENT; the scenario expects 0',
+    ]);
+  });
+
   it('lookup-races-create: declared to fail with op-result, and it does', async () => {
     const r = await check(file('lookup-races-create'), { seed: 'ci', runs: 200 });
     expect([r.expect, r.violation?.invariant, r.violation?.message]).toEqual([

@@ -74,7 +74,15 @@ describe('expectations, ordering and tasks: validation', () => {
       (d) => {
         d.actors[2].after.actor = 'admn';
       },
-      "bad.json: actors[2].after.actor: unknown user actor 'admn' (declared: admin, reader)",
+      "bad.json: actors[2].after.actor: unknown actor 'admn' (user actors and cpu actors without count: cpu, admin, reader)",
+    ],
+    [
+      'after a cpu run step that has no such name',
+      'after-program-run',
+      (d) => {
+        d.actors[1].after.op = 'count';
+      },
+      "bad.json: actors[1].after.op: 'cpu' has no operation named 'count' (named: counted)",
     ],
     [
       'after an operation that has no such name',
