@@ -4,18 +4,8 @@
  * an expected final value, operation labels. Cross-references between parts
  * of the scenario are in references.ts.
  */
-import { at, type Issue, idx } from './paths.js';
+import { at, type Found, first, idx } from './paths.js';
 import type { FinalValueDef, MapDef, ParamDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
-
-type Found = Issue | undefined;
-
-const first = <T>(xs: readonly T[], check: (x: T, i: number) => Found): Found => {
-  for (const [i, x] of xs.entries()) {
-    const found = check(x, i);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-};
 
 /** Checks what the schema cannot say, in field order; the first problem or undefined. */
 export function checkRanges(def: ScenarioDef): Found {

@@ -22,6 +22,18 @@ export interface Issue {
 }
 
 /** `path.key`, or `key` at the top. */
+/** The first problem a check finds, or undefined. */
+export type Found = Issue | undefined;
+
+/** Runs `check` on each element in order; the first problem found, or undefined. */
+export const first = <T>(xs: readonly T[], check: (x: T, i: number) => Found): Found => {
+  for (const [i, x] of xs.entries()) {
+    const found = check(x, i);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
 export const at = (path: string, key: string): string =>
   path === ''
     ? key

@@ -3,12 +3,10 @@
  * to declared cgroups, maps, programs and parameters, the cgroup tree, and
  * which program types go where. Returns the first problem found.
  */
-import { at, type Issue, idx, type ParamUse } from './paths.js';
+import { at, type Found, first, type Issue, idx, type ParamUse } from './paths.js';
 import { checkTasksAndOrder } from './referencesTasks.js';
 import type { ActorDef, FinalValueDef, MapDef, ProgramDef, ScenarioDef, UserOpDef } from './types.js';
 import { ATTACH_POINTS_OF, ATTACH_TYPES, TRACE_PROGRAM_TYPES } from './vocabulary.js';
-
-type Found = Issue | undefined;
 
 /** Names declared in one namespace, each with the path that declared it first. */
 class Names<T> {
@@ -39,13 +37,6 @@ class Names<T> {
 }
 
 const isIssue = (x: { item: unknown } | Issue): x is Issue => 'message' in x;
-const first = <T>(xs: readonly T[], check: (x: T, i: number) => Found): Found => {
-  for (const [i, x] of xs.entries()) {
-    const found = check(x, i);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-};
 
 /** True for program types that attach to cgroups. */
 export const isCgroupProgram = (p: ProgramDef): boolean =>

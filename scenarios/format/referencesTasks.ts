@@ -3,18 +3,8 @@
  * a task or migrated actor exists, an actor starts after an operation that
  * exists, and no actors wait for each other in a circle.
  */
-import { at, type Issue, idx } from './paths.js';
+import { at, type Found, first, idx } from './paths.js';
 import type { ActorDef, AfterDef, ScenarioDef, UserOpDef } from './types.js';
-
-type Found = Issue | undefined;
-
-const first = <T>(xs: readonly T[], check: (x: T, i: number) => Found): Found => {
-  for (const [i, x] of xs.entries()) {
-    const found = check(x, i);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-};
 
 /** Checks `tasks`, every `migrate` operation and every `after`. */
 export function checkTasksAndOrder(def: ScenarioDef): Found {

@@ -16,13 +16,15 @@ const after = obj(
   'Start only once this operation (or run step, with all its `times`) of another actor has returned.',
 ).meta({ id: 'after' });
 
+const runStepName = name(
+  'Names this step, so that another actor can start once all its runs have returned (`after`).',
+).optional();
+
 const runProgram = obj(
   {
     program: name('A declared program that is not a cgroup program (those run through `hook`).'),
     times: num(1, MAX_TIMES, 'How many times in a row. Default 1.').optional(),
-    name: name(
-      'Names this step, so that another actor can start once all its runs have returned (`after`).',
-    ).optional(),
+    name: runStepName,
   },
   'Run one non-cgroup program as if its hook fired on this CPU.',
 ).meta({ id: 'runProgram' });
@@ -33,9 +35,7 @@ const runHook = obj(
       'A cgroup attach point (ingress, egress, sock_create, connect4, connect6, sock_ops, device, sysctl, getsockopt, setsockopt) or lsm_cgroup/<attach> of a declared lsm_cgroup program.',
     ),
     times: num(1, MAX_TIMES, 'How many times in a row. Default 1.').optional(),
-    name: name(
-      'Names this step, so that another actor can start once all its runs have returned (`after`).',
-    ).optional(),
+    name: runStepName,
   },
   "Fire a cgroup hook: every program attached there runs, for the task's cgroup (bpf_prog_run_array_cg), with the attaching cgroup's storage.",
 ).meta({ id: 'runHook' });
