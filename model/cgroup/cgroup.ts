@@ -10,7 +10,7 @@
 
 import { EBUSY, ENOENT, err, OK0, type Result } from '../core/errno.js';
 import type { CgroupId } from '../core/ids.js';
-import { type Op, rd, rel, rmw, step, wr } from '../core/step.js';
+import { type Access, type Op, rd, rel, rmw, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 import { callRcu, queueRcuWork } from '../sync/rcuWorker.js';
@@ -32,21 +32,37 @@ export function* cgroupGet(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
 }
 
 /**
- * css_put() / cgroup_put(): drops a reference; the last one starts the release.
- * The decrement is an atomic of the refcount (percpu_ref_put_many: this_cpu_sub,
- * or atomic_long_sub_and_test once killed); puts commute, since whichever is
- * last queues the same release work. That queueing is why it also releases
- * the workqueue (a write: it does not commute with other queue_work()s).
+ * css_put() / cgroup_put(), as percpu_ref_put_many() (include/linux/percpu-refcount.h)
+ * does it: under rcu_read_lock_sched, __ref_is_percpu() reads the mode; a live
+ * ref then drops its count with this_cpu_sub(), a killed one with
+ * atomic_long_sub_and_test(), whose result decides which put queues the release.
+ * The first step reads the mode (`dyingObj`) and, while live, drops the count: an
+ * atomic that commutes with other gets and live puts, and never reaches 0 (the
+ * base reference is held until percpu_ref_kill). Found killed, a second step
+ * writes the count and releases the workqueue. `tail` declares what the caller
+ * does in the same step after the put (rcu_read_unlock); it lands in the last step.
  */
-export function* cgroupPut(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+export function* percpuRefPut(
+  k: Kernel,
+  actor: Actor,
+  cg: CgroupId,
+  label = `cgroup_put(${k.cgroups.get(cg).name})`,
+  tail: readonly Access[] = [],
+): Op<void> {
   const c = k.cgroups.get(cg);
-  yield step(`cgroup_put(${c.name})`, [rmw(c.refObj), rel(k.work.obj)]);
+  yield step(label, [rmw(c.refObj), rd(c.dyingObj), ...tail]);
+  if (c.isDying) yield step(`${label}: atomic_long_sub_and_test`, [wr(c.refObj), rel(k.work.obj), ...tail]);
   cgroupPutNow(k, actor, cg);
+}
+
+/** css_put() / cgroup_put(): drops a reference; the last one starts the release. */
+export function* cgroupPut(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
+  yield* percpuRefPut(k, actor, cg);
 }
 
 /**
  * The body of cgroup_put() for code already inside a step that declares
- * an access of the cgroup's refObj and rel(k.work.obj). At 0 it runs css_release(): queue_work of
+ * a write of the cgroup's refObj and rel(k.work.obj) (percpuRefPut for a put of its own). At 0 it runs css_release(): queue_work of
  * css_release_work_fn. A live percpu_ref never reaches 0 (checker bug if it does).
  */
 export function cgroupPutNow(k: Kernel, actor: Actor, cg: CgroupId): void {
@@ -73,7 +89,7 @@ function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   for (const h of k.cgroups.onFree) yield* h(k, actor, cg);
   const parent = c.parent === null ? undefined : k.cgroups.get(c.parent);
   const parentAccesses = parent === undefined ? [] : [wr(parent.refObj), rel(k.work.obj)];
-  yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), wr(c.refObj), ...parentAccesses]);
+  yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), wr(c.refObj), wr(c.dyingObj), ...parentAccesses]);
   if (parent !== undefined) cgroupPutNow(k, actor, parent.id);
   k.memory.free(c.obj, `${actor.name} css_free_rwork_fn`);
   c.state = 'freed';
@@ -95,7 +111,7 @@ export function* cgroupRmdir(k: Kernel, actor: Actor, cg: CgroupId): Op<Result<0
   if (r.ok) {
     c.state = 'offline'; // CSS_ONLINE cleared, kernfs_remove(): no new lookups by path
     for (const h of k.cgroups.onOffline) yield* h(k, actor, cg);
-    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), wr(c.refObj), rel(k.work.obj)]);
+    yield step(`percpu_ref_kill(${c.name})`, [wr(c.obj), wr(c.refObj), wr(c.dyingObj), rel(k.work.obj)]);
     c.isDying = true;
     cgroupPutNow(k, actor, cg);
   }

@@ -34,6 +34,15 @@ export interface Cgroup {
    * (a CPU's storage pointers −(cpu+1), value spin locks −(obj·1024+slot+1)).
    */
   readonly refObj: ObjId;
+  /**
+   * The self percpu_ref's mode, percpu or killed (`isDying`), as an object of its
+   * own (−obj·1024−1022): percpu_ref_kill writes it; percpu_ref_is_dying(), the
+   * trygets and every put read it. A put's footprint depends on it (a live ref's
+   * put is a this_cpu_sub that commutes with other puts; a killed one's is an
+   * atomic_long_sub_and_test whose result decides who releases), which is sound
+   * because the put reads it: only a step that conflicts with the put changes it.
+   */
+  readonly dyingObj: ObjId;
   /** cgrp->bpf_cgrp_storage: the owner storage (struct bpf_local_storage), or null. */
   bpfCgrpStorage: ObjId | null;
   /**
@@ -109,6 +118,7 @@ export class Cgroups<H> {
       refcnt: 1,
       obj,
       refObj: asObjId(-obj * 1024),
+      dyingObj: asObjId(-obj * 1024 - 1022),
       bpfCgrpStorage: null,
       nrPopulatedCsets: 0,
       nrPopulatedChildren: 0,

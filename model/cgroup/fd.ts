@@ -25,8 +25,8 @@ export function isV1FdAccepted(era: KernelEra): boolean {
  * cgroup_get_from_fd()) with css_tryget_online_from_dir(): a bad or non-cgroup fd
  * → -EBADF; a cgroup whose self ref is dying (rmdir) → -ENOENT; a v1 cgroup on the
  * v2-only path → -EBADF. On success it takes a reference the caller must put.
- * Callers run it inside a step declaring rmw(cgroup refObj): a tryget commutes
- * with other gets and puts, which leave the dying flag alone.
+ * Callers run it inside a step declaring rmw(cgroup refObj) and rd(dyingObj): a
+ * tryget commutes with other gets and live puts, which leave the dying flag alone.
  */
 export function cgroupGetFromFd(k: Kernel, fd: Fd, isV1Accepted = isV1FdAccepted(k.era)): Result<CgroupId> {
   const cg = k.fds.cgroupOf(fd);

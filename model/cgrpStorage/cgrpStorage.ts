@@ -135,7 +135,7 @@ function* lookupOrCreate(
   const c = k.cgroups.get(cg);
   const isGuarded = !k.options.hasCreateOnDyingBug;
   yield step(isGuarded ? `percpu_ref_is_dying(&${c.name}->self.refcnt)` : 'create (no dying check)', [
-    rd(c.refObj),
+    rd(c.dyingObj),
   ]);
   const sawDying = c.isDying;
   if (sawDying && isGuarded) return null; // only allocate new storage when the cgroup is refcounted

@@ -6,12 +6,12 @@
  * unconditionally (bpf_cgrp_storage_lock). Each records a 'syscall' observation.
  */
 
-import { cgroupPutNow } from '../cgroup/cgroup.js';
+import { percpuRefPut } from '../cgroup/cgroup.js';
 import { cgroupGetFromFd } from '../cgroup/fd.js';
 import { hasBusyCounter } from '../core/era.js';
 import { EINVAL, ENOENT, ENOTSUPP, type Errno, err, OK0, ok, type Result } from '../core/errno.js';
 import type { CgroupId, Fd, MapId, ObjId } from '../core/ids.js';
-import { type Access, type Op, rd, rel, rmw, step } from '../core/step.js';
+import { type Access, type Op, rd, rmw, step } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { BPF_F_LOCK, cgroupStorageLookup, smapOf } from '../localStorage/localStorage.js';
 import { busyLock, busyUnlock } from '../localStorage/localStorageLock.js';
@@ -75,8 +75,9 @@ function updateFields(k: Kernel, seen: Seen): object {
 function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op<Result<CgroupId>> {
   const cgOfFd = k.fds.cgroupOf(fd);
   // css_tryget_online: reads the dying flag, increments the count; commutes with
-  // other gets and with puts (neither changes the flag), not with percpu_ref_kill.
-  const accesses: Access[] = cgOfFd === undefined ? [] : [rmw(k.cgroups.get(cgOfFd).refObj)];
+  // other gets and with live puts (neither changes the flag), not with percpu_ref_kill.
+  const c = cgOfFd === undefined ? undefined : k.cgroups.get(cgOfFd);
+  const accesses: Access[] = c === undefined ? [] : [rmw(c.refObj), rd(c.dyingObj)];
   yield step('rcu_read_lock; cgroup_get_from_fd', [rmw(k.rcuOpenObj), ...accesses]);
   const r = cgroupGetFromFd(k, fd);
   if (!r.ok) return r;
@@ -84,11 +85,6 @@ function* resolveFd(k: Kernel, actor: Actor, map: MapId, fd: Fd, seen: Seen): Op
   seen.existedBefore = isElemLinked(k, map, r.value);
   k.rcu.readLock(actor.id);
   return r;
-}
-
-/** The accesses of cgroup_put (and, with `tail`, what follows it in the same step). */
-function putAccesses(k: Kernel, cg: CgroupId, tail: readonly Access[]): Access[] {
-  return [rmw(k.cgroups.get(cg).refObj), rel(k.work.obj), ...tail];
 }
 
 /**
@@ -125,8 +121,7 @@ function* bpfMapLookupElem(
   const found = yield* cgroupStorageLookup(k, actor, smap, cg.value, true);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
   const tail = found === null ? [rmw(k.rcuCloseObj)] : isLocked ? [] : [rd(found), rmw(k.rcuCloseObj)];
-  yield step('cgroup_put', putAccesses(k, cg.value, tail));
-  cgroupPutNow(k, actor, cg.value);
+  yield* percpuRefPut(k, actor, cg.value, 'cgroup_put', tail);
   if (found === null) {
     k.rcu.readUnlock(actor.id);
     return err(ENOENT);
@@ -186,8 +181,7 @@ function* bpfMapUpdateElem(
   const r = yield* bpfLocalStorageUpdate(k, actor, smap, cg.value, value, flags);
   if (r.ok) seen.update.elem = r.value;
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuCloseObj)]));
-  cgroupPutNow(k, actor, cg.value);
+  yield* percpuRefPut(k, actor, cg.value, 'cgroup_put; rcu_read_unlock', [rmw(k.rcuCloseObj)]);
   k.rcu.readUnlock(actor.id);
   return r.ok ? OK0 : r;
 }
@@ -212,8 +206,7 @@ function* bpfMapDeleteElem(
   if (hasBusyCounter(k.era)) yield* busyLock(k, actor);
   const ret = yield* cgroupStorageDelete(k, actor, smap, cg.value);
   if (hasBusyCounter(k.era)) yield* busyUnlock(k, actor);
-  yield step('cgroup_put; rcu_read_unlock', putAccesses(k, cg.value, [rmw(k.rcuCloseObj)]));
-  cgroupPutNow(k, actor, cg.value);
+  yield* percpuRefPut(k, actor, cg.value, 'cgroup_put; rcu_read_unlock', [rmw(k.rcuCloseObj)]);
   k.rcu.readUnlock(actor.id);
   return ret === 0 ? OK0 : err(-ret as Errno);
 }

@@ -21,6 +21,8 @@ export function objectName(k: Kernel, obj: ObjId): string | undefined {
   if (cpu !== undefined) return `bpf_cgrp_storage_busy cpu${cpu.no}`;
   const cg = k.cgroups.all().find((c) => c.refObj === obj);
   if (cg !== undefined) return `cgroup ${cg.name} refcnt`;
+  const dying = k.cgroups.all().find((c) => c.dyingObj === obj);
+  if (dying !== undefined) return `cgroup ${dying.name} refcnt mode`;
   for (const map of k.maps.values()) {
     const buckets = (map as Partial<LocalStorageMap>).buckets;
     const at = buckets?.findIndex((b) => b.obj === obj) ?? -1;

@@ -213,14 +213,16 @@ function* updateLocked(
 ): Op<Result<ObjId>> {
   const sel = bpfSelemAlloc(k, actor, smap, cg, value);
   if (sel === null) return err(ENOMEM);
-  const r = yield* storageLock(k, actor, s.lock, [wr(s.obj), ...callRcu(k)]);
+  // Only an E3 rqspinlock can fail here, and only its failure frees `sel` (call_rcu).
+  const r = yield* storageLock(k, actor, s.lock, k.era === 'E3' ? [wr(s.obj), ...callRcu(k)] : [wr(s.obj)]);
   if (!r.ok) {
     bpfSelemFree(k, actor, sel, true);
     return r;
   }
   const freeList: Selem[] = [];
   const res = yield* updateUnderLock(k, actor, smap, s, sel, value, mapFlags, freeList, origin);
-  yield* storageUnlock(k, actor, s.lock, callRcu(k));
+  const isFreeing = freeList.length > 0 || !res.ok || res.value !== sel.obj;
+  yield* storageUnlock(k, actor, s.lock, isFreeing ? callRcu(k) : []);
   bpfSelemFreeList(k, actor, freeList, false);
   if (!res.ok || res.value !== sel.obj) bpfSelemFree(k, actor, sel, true);
   return res;

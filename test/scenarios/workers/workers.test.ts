@@ -73,9 +73,9 @@ describe('workers', () => {
   });
 
   it('dpor split over subtrees covers the whole space: complete, each trace once', async () => {
-    // 2 traces (naive 462), none abandoned, as unsplit (test/scenarios/dpor.test.ts).
-    const r = await checkWith('null-on-absent', options('dpor', 10_000, { cpus: 1, iterations: 1 }), 2);
-    expect([r.verdict, r.complete, r.stats.executions, r.stats.abandoned]).toEqual(['pass', true, 2, 0]);
+    // 4 traces (naive 145), none abandoned, as unsplit (test/scenarios/catalogue/dpor.test.ts).
+    const r = await checkWith('busy-cross-task-after', options('dpor', 10_000), 2);
+    expect([r.verdict, r.complete, r.stats.executions, r.stats.abandoned]).toEqual(['pass', true, 4, 0]);
   });
 
   it('bounded: complete within k preemptions when the bound cut the space, on 1 and 2 workers', async () => {
