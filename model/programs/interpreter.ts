@@ -87,7 +87,11 @@ export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: Pro
     tailCalls: 0,
   };
   let ret: number | undefined;
-  while (ret === undefined) ret = yield* execInsn(f);
+  while (ret === undefined) {
+    const insn = fetchInsn(f);
+    // Only memory instructions and calls yield; the rest run without a generator.
+    ret = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
+  }
   actor.progDepth--;
   return ret;
 }
@@ -110,11 +114,21 @@ function* runAsHook(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op
   yield* runProg(k, actor, prog, ctx);
 }
 
-/** Executes the instruction at f.pc; returns r0 when the program exits. */
-function* execInsn(f: Frame): Op<number | undefined> {
+/** The instruction at f.pc, with f.pc moved past it. */
+function fetchInsn(f: Frame): Insn {
   const insn = f.prog.insns[f.pc];
   if (insn === undefined) throw new Error(`${f.prog.name}: pc ${f.pc} past the end (an unverified program?)`);
   f.pc++;
+  return insn;
+}
+
+/** True for the instructions that touch shared state (and so yield a step). */
+function isMemInsn(insn: Insn): boolean {
+  return insn.op === 'call' || insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add';
+}
+
+/** Executes an instruction private to the run (registers, jumps, exit); returns r0 when the program exits. */
+function execPrivateInsn(f: Frame, insn: Insn): number | undefined {
   switch (insn.op) {
     case 'mov':
       f.regs[insn.dst] = src(f, insn.src);
@@ -141,7 +155,7 @@ function* execInsn(f: Frame): Op<number | undefined> {
       tailCall(f, insn.index);
       return undefined;
     default:
-      return yield* execMemInsn(f, insn);
+      throw new Error(`unhandled ${insn.op}`);
   }
 }
 
