@@ -202,11 +202,12 @@ function intendedDelta(f: Frame, s: Src, at: ValuePtr, stored: number): number |
 
 /** The object's slots after k.memory.use(); undefined (an 'out-of-bounds' fault) past its end. */
 function checkedData(f: Frame, at: ValuePtr): number[] | undefined {
-  const by = `${f.actor.name}: ${f.prog.name}#${f.pc - 1}`;
-  f.k.memory.use(at.obj, by);
-  const data = f.k.memory.get(at.obj).data;
+  const mem = f.k.memory.get(at.obj);
+  // The fault's `by` is built only for a fault: this runs at every load and store.
+  if (mem.state !== 'live') f.k.memory.use(at.obj, faultSite(f));
+  const data = mem.data;
   if (data !== undefined && at.slot >= 0 && at.slot < data.length) return data;
-  f.k.memory.recordFault('out-of-bounds', at.obj, `slot ${at.slot} of ${data?.length ?? 0}`, by);
+  f.k.memory.recordFault('out-of-bounds', at.obj, `slot ${at.slot} of ${data?.length ?? 0}`, faultSite(f));
   return undefined;
 }
 
@@ -261,9 +262,14 @@ function tailCall(f: Frame, index: number): void {
   f.pc = 0;
 }
 
+/** Who faults: the actor and the instruction running. */
+function faultSite(f: Frame): string {
+  return `${f.actor.name}: ${f.prog.name}#${f.pc - 1}`;
+}
+
 /** A kernel oops in the program (NULL dereference): recorded, and the run ends with 0. */
 function abort(f: Frame, what: string): number {
-  f.k.memory.recordFault('null-deref', asObjId(0), what, `${f.actor.name}: ${f.prog.name}#${f.pc - 1}`);
+  f.k.memory.recordFault('null-deref', asObjId(0), what, faultSite(f));
   return 0;
 }
 
