@@ -119,6 +119,12 @@ function describeDeadlock(tasks: readonly Task[], now: number): Violation {
   };
 }
 
+/** True when some task has a next step that is not an idle wait (asked only when nothing can run). */
+function hasUnfinished(tasks: readonly Task[]): boolean {
+  for (const t of tasks) if (t.peek() !== undefined && t.isIdle?.() !== true) return true;
+  return false;
+}
+
 function checkPick(pick: TaskId, runnable: readonly TaskId[], steps: number): void {
   if (!runnable.includes(pick)) {
     throw new Error(`checker bug: picked task ${pick} at step ${steps}; runnable = [${runnable.join(', ')}]`);
@@ -165,14 +171,11 @@ export function runExecution(
   });
   for (;;) {
     runnableSet.clear();
-    let unfinished = 0;
     let isCurrentRunnable = false;
     let nextWake = Number.POSITIVE_INFINITY;
     for (let i = 0; i < tasks.length; i++) {
       const t = tasks[i]!;
-      if (t.peek() === undefined) continue;
-      if (t.isIdle?.() !== true) unfinished++;
-      if (!t.isEnabled()) continue;
+      if (t.peek() === undefined || !t.isEnabled()) continue;
       const ready = t.readyAt();
       if (ready <= state.time) {
         runnableSet.add(i as TaskId);
@@ -181,7 +184,7 @@ export function runExecution(
     }
     if (runnableSet.count === 0) {
       // Every task finished, or waits idle for work that nothing will queue.
-      if (unfinished === 0 && nextWake === Number.POSITIVE_INFINITY) {
+      if (nextWake === Number.POSITIVE_INFINITY && !hasUnfinished(tasks)) {
         const v = execution.checkEnd();
         return v === undefined ? end('finished') : end('violated', v);
       }

@@ -84,11 +84,14 @@ function allocSmap(k: Kernel, attr: CgrpStorageMapAttr, mapFlags: number): Local
     k.locks.create(lock, 'bucket', `${attr.name} bucket ${i}`);
     buckets.push({ lock, obj: k.allocObjId(setup), list: [] });
   }
-  const base = { id: asMapId(k.maps.size + 1), type: 'cgrp_storage' as const, name: attr.name, obj };
+  // One plain literal: a literal that starts with a spread is built slowly by V8 (every world builds one).
   const smap: LocalStorageMap = {
-    ...base,
+    id: asMapId(k.maps.size + 1),
+    type: 'cgrp_storage',
+    name: attr.name,
+    obj,
     valueSize: attr.valueSize,
-    ...(attr.spinLockSlot === undefined ? {} : { spinLockSlot: attr.spinLockSlot }),
+    spinLockSlot: attr.spinLockSlot,
     refcnt: 1,
     isLive: true,
     mapFlags,

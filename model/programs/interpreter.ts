@@ -87,7 +87,11 @@ export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: Pro
     tailCalls: 0,
   };
   let ret: number | undefined;
-  while (ret === undefined) ret = yield* execInsn(f);
+  while (ret === undefined) {
+    const insn = fetchInsn(f);
+    // Only memory instructions and calls yield; the rest run without a generator.
+    ret = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
+  }
   actor.progDepth--;
   return ret;
 }
@@ -110,11 +114,21 @@ function* runAsHook(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op
   yield* runProg(k, actor, prog, ctx);
 }
 
-/** Executes the instruction at f.pc; returns r0 when the program exits. */
-function* execInsn(f: Frame): Op<number | undefined> {
+/** The instruction at f.pc, with f.pc moved past it. */
+function fetchInsn(f: Frame): Insn {
   const insn = f.prog.insns[f.pc];
   if (insn === undefined) throw new Error(`${f.prog.name}: pc ${f.pc} past the end (an unverified program?)`);
   f.pc++;
+  return insn;
+}
+
+/** True for the instructions that touch shared state (and so yield a step). */
+function isMemInsn(insn: Insn): boolean {
+  return insn.op === 'call' || insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add';
+}
+
+/** Executes an instruction private to the run (registers, jumps, exit); returns r0 when the program exits. */
+function execPrivateInsn(f: Frame, insn: Insn): number | undefined {
   switch (insn.op) {
     case 'mov':
       f.regs[insn.dst] = src(f, insn.src);
@@ -141,7 +155,7 @@ function* execInsn(f: Frame): Op<number | undefined> {
       tailCall(f, insn.index);
       return undefined;
     default:
-      return yield* execMemInsn(f, insn);
+      throw new Error(`unhandled ${insn.op}`);
   }
 }
 
@@ -188,11 +202,12 @@ function intendedDelta(f: Frame, s: Src, at: ValuePtr, stored: number): number |
 
 /** The object's slots after k.memory.use(); undefined (an 'out-of-bounds' fault) past its end. */
 function checkedData(f: Frame, at: ValuePtr): number[] | undefined {
-  const by = `${f.actor.name}: ${f.prog.name}#${f.pc - 1}`;
-  f.k.memory.use(at.obj, by);
-  const data = f.k.memory.get(at.obj).data;
+  const mem = f.k.memory.get(at.obj);
+  // The fault's `by` is built only for a fault: this runs at every load and store.
+  if (mem.state !== 'live') f.k.memory.use(at.obj, faultSite(f));
+  const data = mem.data;
   if (data !== undefined && at.slot >= 0 && at.slot < data.length) return data;
-  f.k.memory.recordFault('out-of-bounds', at.obj, `slot ${at.slot} of ${data?.length ?? 0}`, by);
+  f.k.memory.recordFault('out-of-bounds', at.obj, `slot ${at.slot} of ${data?.length ?? 0}`, faultSite(f));
   return undefined;
 }
 
@@ -247,9 +262,14 @@ function tailCall(f: Frame, index: number): void {
   f.pc = 0;
 }
 
+/** Who faults: the actor and the instruction running. */
+function faultSite(f: Frame): string {
+  return `${f.actor.name}: ${f.prog.name}#${f.pc - 1}`;
+}
+
 /** A kernel oops in the program (NULL dereference): recorded, and the run ends with 0. */
 function abort(f: Frame, what: string): number {
-  f.k.memory.recordFault('null-deref', asObjId(0), what, `${f.actor.name}: ${f.prog.name}#${f.pc - 1}`);
+  f.k.memory.recordFault('null-deref', asObjId(0), what, faultSite(f));
   return 0;
 }
 

@@ -95,17 +95,20 @@ export function migratedTasks(def: ResolvedScenarioDef): Set<string> {
 /**
  * An actor that starts after another's named operation: it first waits until that
  * operation has returned. The wait stays ready once ready, so it writes the object
- * the operation's return writes (its enabler).
+ * the operation's return writes (its enabler). Without `after`, the body itself
+ * (no wrapping generator for every step to pass through).
  */
-export function* afterWait(actor: Actor, after: AfterDef | undefined, log: OpLog, body: Op<void>): Op<void> {
-  if (after !== undefined) {
-    const key = `${after.actor}.${after.op}`;
-    yield step(`${actor.name}: wait for ${key}`, [wr(log.doneObjs.get(key)!)], {
-      kind: 'until',
-      what: `${key} returned`,
-      isReady: () => log.returned.has(key),
-    });
-  }
+export function afterWait(actor: Actor, after: AfterDef | undefined, log: OpLog, body: Op<void>): Op<void> {
+  return after === undefined ? body : waitThenRun(actor, after, log, body);
+}
+
+function* waitThenRun(actor: Actor, after: AfterDef, log: OpLog, body: Op<void>): Op<void> {
+  const key = `${after.actor}.${after.op}`;
+  yield step(`${actor.name}: wait for ${key}`, [wr(log.doneObjs.get(key)!)], {
+    kind: 'until',
+    what: `${key} returned`,
+    isReady: () => log.returned.has(key),
+  });
   yield* body;
 }
 

@@ -56,8 +56,8 @@ const MAX_BLOCK_STEPS = 64;
 class ActorTask implements Task {
   readonly name: string;
   private pending: Step | undefined;
-  /** The accesses of the step that ran last, with those of its atomic block (for traces). */
-  lastAccesses: readonly Access[] = [];
+  /** The accesses of the first step that ran last (as the scheduler saw it). */
+  private firstAccesses: readonly Access[] = [];
   /** The model steps the last step() ran after the first (its atomic block), for labels. */
   private absorbed: Step[] = [];
   private firstLabel = '';
@@ -111,9 +111,9 @@ class ActorTask implements Task {
    */
   step(): void {
     const s = this.pending!;
-    this.lastAccesses = this.seen!.accesses;
-    let isReadOnly = isReadOnlyFootprint(this.lastAccesses);
-    this.priv?.check(this.index, this.lastAccesses, s.label);
+    this.firstAccesses = this.seen!.accesses;
+    let isReadOnly = isReadOnlyFootprint(this.firstAccesses);
+    this.priv?.check(this.index, this.firstAccesses, s.label);
     this.firstLabel = s.label;
     this.absorbed.length = 0;
     this.kernel.runningStep = s;
@@ -126,7 +126,6 @@ class ActorTask implements Task {
         p = this.pending
       ) {
         this.absorbed.push(p);
-        this.lastAccesses = [...this.lastAccesses, ...p.accesses];
         if (!isReadOnlyFootprint(p.accesses)) isReadOnly = false;
         this.kernel.runningStep = p;
         this.advance();
@@ -135,6 +134,13 @@ class ActorTask implements Task {
     this.last.isReadOnly = isReadOnly;
     if (this.last.modelSteps !== undefined) this.last.modelSteps.count += 1 + this.absorbed.length;
     this.kernel.runningStep = undefined;
+  }
+
+  /** The accesses of the step that ran last, with those of its atomic block (traces only). */
+  lastAccesses(): readonly Access[] {
+    let accesses = this.firstAccesses;
+    for (const p of this.absorbed) accesses = [...accesses, ...p.accesses];
+    return accesses;
   }
 
   lastLabel(): string {
@@ -306,7 +312,7 @@ export function toExecutionFactory(
 /** The accesses of the step a task ran last; empty for tasks that are not model actors. */
 export function lastAccessesOf(task: Task): readonly Access[] {
   const t = ungated(task);
-  return t instanceof ActorTask ? t.lastAccesses : [];
+  return t instanceof ActorTask ? t.lastAccesses() : [];
 }
 
 /**
