@@ -40,6 +40,7 @@ export interface SleepEntry {
 
 /** True when `prefix` is a prefix of `of`. */
 export function isPrefix(prefix: readonly number[], of: readonly number[]): boolean {
+  // Stryker disable next-line ConditionalExpression: equivalent; without it the loop returns false at of's end (a number !== undefined)
   if (prefix.length > of.length) return false;
   for (let i = 0; i < prefix.length; i++) if (prefix[i] !== of[i]) return false;
   return true;
