@@ -25,6 +25,7 @@ export function createNoLockWhileBusy(): Property {
     for (let i = cursor.advance(k, obs.length); i < obs.length; i++) {
       const o = obs[i]!;
       if (o.kind !== 'helper-lock' || (o.holdsBusy && !o.isHeldByInterrupted)) continue;
+      // Stryker disable next-line OptionalChaining: equivalent; an observation names the actor that made it, always in k.actors
       const cpu = k.actors[o.actor]?.cpu ?? 0;
       const who = `${o.helper} on ${actorName(k, o.actor)}`;
       const lock = k.locks.get(o.lock).label;
