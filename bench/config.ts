@@ -48,8 +48,10 @@ export function readConfig(): BenchConfig {
     throughputSeconds: num('THROUGHPUT_SECONDS', 4),
     throughputRepeats: num('THROUGHPUT_REPEATS', 3),
     workers: num('WORKERS', availableParallelism()),
-    enumerateCap: num('ENUMERATE_CAP', 10_000),
-    enumerateSeconds: num('ENUMERATE_SECONDS', 3),
+    // 20,000 takes in prealloc-before-attach (16,227 interleavings), whose missed traces
+    // a cap of 10,000 hid (scheduler/happensBefore.ts).
+    enumerateCap: num('ENUMERATE_CAP', 20_000),
+    enumerateSeconds: num('ENUMERATE_SECONDS', 6),
     seeds: num('SEEDS', 20),
     bugSeconds: num('BUG_SECONDS', 2),
     bugRuns: num('BUG_RUNS', 20_000),

@@ -80,6 +80,12 @@ export interface HappensBefore {
 interface Candidate {
   readonly c: number;
   readonly edge: number;
+  /**
+   * For an acquire judged against the previous acquire `c` whose own unlock is
+   * `edge`: paths that know c's task only up to that unlock run through c's
+   * critical section, which the current step waited for; they do not order it.
+   */
+  readonly isSection?: true;
 }
 
 function collect(st: ObjState, kind: Access['kind'], preds: number[], cands: Candidate[]): void {
@@ -93,7 +99,12 @@ function collect(st: ObjState, kind: Access['kind'], preds: number[], cands: Can
     // by another task (a queue) may be one this acquire did not need, so it
     // stays a candidate (when it was needed, the reversal is disabled and DPOR
     // drops it).
-    if (hasAcquire) cands.push({ c: st.lastAcquire, edge: st.lastWrite });
+    if (hasAcquire)
+      cands.push(
+        st.lastWriteTask === st.lastAcquireTask
+          ? { c: st.lastAcquire, edge: st.lastWrite, isSection: true }
+          : { c: st.lastAcquire, edge: st.lastWrite },
+      );
     if (!hasAcquire || st.lastWriteTask !== st.lastAcquireTask)
       cands.push({ c: st.lastWrite, edge: st.lastWrite });
   }
@@ -178,14 +189,18 @@ export function analyseHappensBefore(
       collect(st, a.kind, preds, cands);
     }
     const firstRace = races.length;
-    for (const { c, edge } of cands) {
+    for (const { c, edge, isSection } of cands) {
       const q = events[c]!.task;
       if (q === p) continue;
       const k = taskIndex[c]!;
+      // Ordered only through what happens after c (after c's unlock, for a section).
+      const limit = isSection === true ? taskIndex[edge]! : k;
       const isOrdered =
         (po !== undefined && po[q]! > k) ||
         (clock !== undefined && clock[q]! > k) ||
-        preds.some((d) => d !== edge && vcs[d]![q]! > k);
+        // A pred that is c itself is this very race through another object
+        // (an acquire that also writes what the lock guards), not another path.
+        preds.some((d) => d !== edge && d !== c && vcs[d]![q]! > limit);
       if (isOrdered) continue;
       let isNew = true;
       for (let r = firstRace; r < races.length; r++) if (races[r]!.first === c) isNew = false;

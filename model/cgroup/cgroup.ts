@@ -89,7 +89,13 @@ function* cssFreeRworkFn(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   for (const h of k.cgroups.onFree) yield* h(k, actor, cg);
   const parent = c.parent === null ? undefined : k.cgroups.get(c.parent);
   const parentAccesses = parent === undefined ? [] : [wr(parent.refObj), rel(k.work.obj)];
-  yield step(`css_free_rwork_fn(${c.name})`, [wr(c.obj), wr(c.refObj), wr(c.dyingObj), ...parentAccesses]);
+  yield step(`css_free_rwork_fn(${c.name})`, [
+    wr(c.obj),
+    wr(c.refObj),
+    wr(c.dyingObj),
+    wr(c.bpfObj),
+    ...parentAccesses,
+  ]);
   if (parent !== undefined) cgroupPutNow(k, actor, parent.id);
   k.memory.free(c.obj, `${actor.name} css_free_rwork_fn`);
   c.state = 'freed';

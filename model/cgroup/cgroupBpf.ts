@@ -91,7 +91,7 @@ export function* bpfProgRunArrayCg(
   ctx: ProgCtx = {},
 ): Op<number> {
   yield* rcuReadLock(k, actor);
-  yield step(`rcu_dereference(effective[${atype}])`, [rd(k.cgroups.get(cg).obj)]);
+  yield step(`rcu_dereference(effective[${atype}])`, [rd(k.cgroups.get(cg).bpfObj)]);
   const array = effectiveProgs(k, cg, atype);
   let retval = 0;
   for (const item of array) {
@@ -114,7 +114,7 @@ export function* cgroupBpfOffline(k: Kernel, actor: Actor, cg: CgroupId): Op<voi
     if (c.state !== 'freed' && k.cgroups.ancestors(c.id).includes(cg)) cgroupBpfOf(k, c.id);
   }
   yield* cgroupGet(k, actor, cg);
-  yield step('percpu_ref_kill(&cgrp->bpf.refcnt)', [wr(k.cgroups.get(cg).obj), rel(k.work.obj)]);
+  yield step('percpu_ref_kill(&cgrp->bpf.refcnt)', [wr(k.cgroups.get(cg).bpfObj), rel(k.work.obj)]);
   cgroupBpfPut(k, cg);
 }
 
@@ -132,7 +132,7 @@ function cgroupBpfPut(k: Kernel, cg: CgroupId): void {
  */
 export function* cgroupBpfRelease(k: Kernel, actor: Actor, cg: CgroupId): Op<void> {
   const bpf = cgroupBpfOf(k, cg);
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(k.cgroups.get(cg).obj), rel(k.work.obj)]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(k.cgroups.get(cg).bpfObj), rel(k.work.obj)]);
   bpf.progs.clear();
   bpf.flags.clear();
   bpf.effective.clear();
@@ -144,7 +144,7 @@ export function* cgroupBpfRelease(k: Kernel, actor: Actor, cg: CgroupId): Op<voi
   const [, ...ancestors] = k.cgroups.ancestors(cg);
   yield* lockRelease(k, actor, k.cgroups.mutex, [
     rel(k.work.obj),
-    ...ancestors.map((p) => wr(k.cgroups.get(p).obj)),
+    ...ancestors.map((p) => wr(k.cgroups.get(p).bpfObj)),
   ]);
   for (const p of ancestors) cgroupBpfPut(k, p);
   yield* cgroupPut(k, actor, cg);

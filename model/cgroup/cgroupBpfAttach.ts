@@ -15,7 +15,7 @@ import {
 } from '../cgroupStorage/cgroupStorage.js';
 import { E2BIG, EINVAL, ENOENT, ENOMEM, EPERM, err, OK0, type Result } from '../core/errno.js';
 import type { CgroupId } from '../core/ids.js';
-import { type Op, step, wr } from '../core/step.js';
+import { type Access, type Op, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { type AttachType, type BpfProgram, isCgroupProgType } from '../programs/bpfProgram.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
@@ -40,6 +40,18 @@ function updateEffectiveProgs(k: Kernel, cg: CgroupId, atype: AttachType): void 
     if (bpf === undefined || bpf.isReleased || !k.cgroups.ancestors(c.id).includes(cg)) continue;
     bpf.effective.set(atype, computeEffectiveProgs(k, c.id, atype));
   }
+}
+
+/**
+ * What update_effective_progs() writes: the effective arrays of `cg` and of every
+ * descendant (kernel/bpf/cgroup.c: css_for_each_descendant_pre). Freed ones too,
+ * so the footprint depends on the hierarchy alone, not on which are freed yet.
+ */
+function subtreeBpfWrites(k: Kernel, cg: CgroupId): Access[] {
+  return k.cgroups
+    .all()
+    .filter((c) => k.cgroups.ancestors(c.id).includes(cg))
+    .map((c) => wr(c.bpfObj));
 }
 
 /** Models hierarchy_allows_attach(): the nearest ancestor with a program must allow override or multi. */
@@ -83,13 +95,12 @@ export function* cgroupBpfAttach(
   atype: AttachType,
   flags: number,
 ): Op<Result<0>> {
-  const cgObj = k.cgroups.get(cg).obj;
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(cgObj)]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(k.cgroups.get(cg).bpfObj)]);
   let r = checkAttach(k, cg, prog, atype, flags);
   const storages = r.ok ? yield* bpfCgroupStoragesAlloc(k, actor, prog, cg, atype) : undefined;
   if (r.ok && storages === undefined) r = err(ENOMEM);
   if (r.ok && storages !== undefined) {
-    yield step(`__cgroup_bpf_attach(${prog.name})`, [wr(cgObj)]);
+    yield step(`__cgroup_bpf_attach(${prog.name})`, subtreeBpfWrites(k, cg));
     const bpf = cgroupBpfOf(k, cg);
     const progs = bpf.progs.get(atype) ?? [];
     const pl =
@@ -151,8 +162,7 @@ export function* cgroupBpfDetach(
   prog: BpfProgram,
   atype: AttachType,
 ): Op<Result<0>> {
-  const cgObj = k.cgroups.get(cg).obj;
-  yield* lockAcquire(k, actor, k.cgroups.mutex, [wr(cgObj)]);
+  yield* lockAcquire(k, actor, k.cgroups.mutex, subtreeBpfWrites(k, cg));
   const bpf = cgroupBpfOf(k, cg);
   const progs = bpf.progs.get(atype) ?? [];
   const isMulti = ((bpf.flags.get(atype) ?? 0) & BPF_F_ALLOW_MULTI) !== 0;

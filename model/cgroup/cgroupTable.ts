@@ -43,6 +43,14 @@ export interface Cgroup {
    * because the put reads it: only a step that conflicts with the put changes it.
    */
   readonly dyingObj: ObjId;
+  /**
+   * cgrp->bpf (struct cgroup_bpf: attached programs, flags, effective arrays and
+   * its percpu_ref) as an object of its own (−obj·1024−1021): attach, detach,
+   * offline and release write it under cgroup_mutex, bpf_prog_run_array_cg reads
+   * the effective array. Apart from `obj`, so running a cgroup's programs does
+   * not conflict with cgrp->bpf_cgrp_storage.
+   */
+  readonly bpfObj: ObjId;
   /** cgrp->bpf_cgrp_storage: the owner storage (struct bpf_local_storage), or null. */
   bpfCgrpStorage: ObjId | null;
   /**
@@ -119,6 +127,7 @@ export class Cgroups<H> {
       obj,
       refObj: asObjId(-obj * 1024),
       dyingObj: asObjId(-obj * 1024 - 1022),
+      bpfObj: asObjId(-obj * 1024 - 1021),
       bpfCgrpStorage: null,
       nrPopulatedCsets: 0,
       nrPopulatedChildren: 0,

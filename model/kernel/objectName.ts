@@ -23,6 +23,8 @@ export function objectName(k: Kernel, obj: ObjId): string | undefined {
   if (cg !== undefined) return `cgroup ${cg.name} refcnt`;
   const dying = k.cgroups.all().find((c) => c.dyingObj === obj);
   if (dying !== undefined) return `cgroup ${dying.name} refcnt mode`;
+  const bpf = k.cgroups.all().find((c) => c.bpfObj === obj);
+  if (bpf !== undefined) return `cgroup ${bpf.name} bpf (effective programs)`;
   for (const map of k.maps.values()) {
     const buckets = (map as Partial<LocalStorageMap>).buckets;
     const at = buckets?.findIndex((b) => b.obj === obj) ?? -1;

@@ -8,6 +8,7 @@ import type { ExecutionFactory } from '../../scheduler/task.js';
 import { TEST_SEEDS } from '../setup.js';
 import {
   acquire,
+  acquireSetting,
   at,
   atomicInc,
   choice,
@@ -326,6 +327,17 @@ describe('dpor (optimal: one execution per Mazurkiewicz trace)', () => {
         [set('x', 1), read('x')],
       ],
       8,
+    ],
+    [
+      // prealloc-before-attach 1×1 explored 6 of its 14 traces: the second
+      // acquire also wrote what the lock guards, and that direct edge from the
+      // first acquire hid their race (scheduler/happensBefore.ts).
+      'two lock sections whose acquires write x, one after reading x',
+      [
+        [read('x'), acquireSetting('L', 'x', 1), release('L')],
+        [acquireSetting('L', 'x', 2), release('L')],
+      ],
+      3,
     ],
   ] as const)('%s: every trace, each once', (_name, ops, traces) => {
     const got = runDpor({ tasks: ops.map((o, i) => ({ name: `T${i}`, ops: [...o] })) });

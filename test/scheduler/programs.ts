@@ -84,6 +84,19 @@ export const atomicInc = (x: string): Op => ({
 export const local = (label = 'local'): Op => ({ label, reads: [], writes: [] });
 /** Takes lock `l`; disabled while another task holds it. */
 export const acquire = (l: string): Op => ({ label: `lock(${l})`, reads: [], writes: [], acquires: l });
+/**
+ * Takes lock `l` and, in the same step, sets `x = 10·x + v` (the model's lock
+ * steps also write what the lock guards: `lock owner lock` writes the storage).
+ */
+export const acquireSetting = (l: string, x: string, v: number): Op => ({
+  label: `lock(${l}); ${x}=10*${x}+${v}`,
+  reads: [],
+  writes: [x],
+  acquires: l,
+  run: (s) => {
+    s.vars.set(x, 10 * s.get(x) + v);
+  },
+});
 /** Releases lock `l`. */
 export const release = (l: string): Op => ({ label: `unlock(${l})`, reads: [], writes: [], releases: l });
 /** Waits until virtual time `t`, then does nothing shared. */
@@ -289,6 +302,9 @@ export function smallProgram(isWithTryLock = false): fc.Arbitrary<ProgramSpec> {
     fc.tuple(objs, fc.integer({ min: 1, max: 2 })).map(([o, v]) => [set(o, v)]),
     objs.map((o) => [atomicInc(o)]),
     fc.tuple(fc.constantFrom('L', 'M'), objs).map(([l, o]) => [acquire(l), set(o, 3), release(l)]),
+    fc
+      .tuple(fc.constantFrom('L', 'M'), objs, fc.integer({ min: 1, max: 2 }))
+      .map(([l, o, v]) => [acquireSetting(l, o, v), release(l)]),
     fc.constantFrom<Op[]>(
       [acquire('L'), acquire('M'), release('M'), release('L')],
       [acquire('M'), acquire('L'), release('L'), release('M')],
