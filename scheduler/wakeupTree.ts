@@ -40,6 +40,7 @@ export interface SleepEntry {
 
 /** True when `prefix` is a prefix of `of`. */
 export function isPrefix(prefix: readonly number[], of: readonly number[]): boolean {
+  // Stryker disable next-line ConditionalExpression: equivalent; without it the loop returns false at of's end (a number !== undefined)
   if (prefix.length > of.length) return false;
   for (let i = 0; i < prefix.length; i++) if (prefix[i] !== of[i]) return false;
   return true;
@@ -86,21 +87,34 @@ export function isSleepBlocking(sleep: readonly SleepEntry[], w: readonly Wakeup
 export function insertWakeup(root: WakeupNode, w: readonly WakeupEvent[]): boolean {
   let node = root;
   let rest = w;
-  descend: for (;;) {
+  for (;;) {
     if (node !== root && node.children.length === 0) return false;
-    for (const child of node.children) {
-      const after = afterWeakInitial(child.event!, rest);
-      if (after === undefined) continue;
-      node = child;
-      rest = after;
-      continue descend;
-    }
-    let parent = node;
-    for (const e of rest) {
-      const n = new WakeupNode(e);
-      parent.children.push(n);
-      parent = n;
-    }
-    return true;
+    const found = findWeakInitialChild(node, rest);
+    if (found === undefined) break;
+    [node, rest] = found;
   }
+  let parent = node;
+  for (const e of rest) {
+    const n = new WakeupNode(e);
+    parent.children.push(n);
+    parent = n;
+  }
+  return true;
+}
+
+/**
+ * The leftmost child of `node` whose event is a weak initial of `w`, with w
+ * without that step. A helper rather than a labelled `continue`: Stryker's
+ * instrumenter wraps a mutated loop in an `if`, which moves its label off the
+ * loop and makes the whole module fail to load.
+ */
+function findWeakInitialChild(
+  node: WakeupNode,
+  w: readonly WakeupEvent[],
+): [WakeupNode, readonly WakeupEvent[]] | undefined {
+  for (const child of node.children) {
+    const after = afterWeakInitial(child.event!, w);
+    if (after !== undefined) return [child, after];
+  }
+  return undefined;
 }

@@ -102,4 +102,24 @@ describe('no-lock-while-busy (invariant 18, E1/E2)', () => {
       message: `bpf_cgrp_storage_delete on A took owner lock of cg (1000002) without holding cpu0's bpf_cgrp_storage_busy (it reads 2): a helper may take a storage lock only after its own trylock succeeded`,
     });
   });
+
+  it('names the CPU of the helper that took the lock: B on cpu1 (built by hand)', () => {
+    const w = makeWorld(era('E2'));
+    const get = cgrpStorageGet(w.k, w.b, w.map, w.cg, undefined, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    expect(runOp(w.k, w.b, inRcu(w.k, w.b, get))).not.toBeNull();
+    const owner = w.k.localStorages.storage(w.k.cgroups.get(w.cg).bpfCgrpStorage!).lock;
+    w.k.observe({
+      kind: 'helper-lock',
+      actor: w.b.id,
+      lock: owner,
+      cls: 'owner',
+      helper: 'bpf_cgrp_storage_get',
+      busy: 1,
+      holdsBusy: true,
+      isHeldByInterrupted: true,
+    });
+    expect(endOf(w.k, createNoLockWhileBusy())?.message).toBe(
+      "bpf_cgrp_storage_get on B takes owner lock of cg (2000002), which a context it interrupted on cpu1 holds: a self-deadlock on a raw spinlock (cpu1's bpf_cgrp_storage_busy is 1)",
+    );
+  });
 });

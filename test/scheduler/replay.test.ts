@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createDfsStrategy } from '../../scheduler/dfs.js';
 import { explore } from '../../scheduler/explore.js';
-import { replay, replayToken } from '../../scheduler/replay.js';
+import {
+  createReplayStrategy,
+  diffScenarioIdentity,
+  replay,
+  replayLeniently,
+  replayToken,
+} from '../../scheduler/replay.js';
 import { decodeToken, encodeToken, hashContent } from '../../scheduler/scheduleCodec.js';
+import type { SchedulerView } from '../../scheduler/strategy.js';
+import type { TaskId } from '../../scheduler/task.js';
 import { choice, incFromReg, local, lostUpdate, type ProgramSpec, program, read } from './programs.js';
 
 describe('replay', () => {
@@ -96,5 +104,90 @@ describe('replay', () => {
       'model option kernel: token has 6.2, replaying 6.8',
     ]);
     expect(moved.result).toMatchObject({ status: 'diverged', divergence: { step: 3 } });
+  });
+});
+
+describe('the replay strategy, decision by decision', () => {
+  /** A view at step `n`; replay reads only the step count. */
+  const at = (n: number): SchedulerView => ({ tasks: [], now: () => 0, steps: () => n });
+  const ids = (...xs: number[]) => xs as TaskId[];
+
+  it('is a one-execution, non-exhaustive, unindexed strategy named replay', () => {
+    const s = createReplayStrategy([]);
+    expect([s.name, s.isExhaustive, s.isIndexed, s.info()]).toEqual([
+      'replay',
+      false,
+      false,
+      { name: 'replay' },
+    ]);
+    expect([s.beginExecution(0), s.beginExecution(1)]).toEqual([true, false]);
+  });
+
+  it('strict: after the first misfit every decision abandons, even ones the stream would fit', () => {
+    const s = createReplayStrategy([5, 1]);
+    expect(s.nextTask(ids(1, 2), undefined, at(0))).toBeUndefined();
+    expect(s.nextTask(ids(1, 2), undefined, at(0))).toBeUndefined();
+    expect(s.divergence()).toEqual({
+      step: 0,
+      choiceIndex: 0,
+      reason: 'the stream picks task 5; runnable = [1, 2]',
+    });
+  });
+
+  it("strict: a choice past the stream's end is 0 and a divergence naming n", () => {
+    const s = createReplayStrategy([]);
+    expect(s.choose(3)).toBe(0);
+    expect(s.divergence()?.reason).toBe('the stream ended before a choice among 3');
+  });
+
+  it('lenient: a misfit task keeps the current one if runnable, else takes the lowest runnable id', () => {
+    expect(createReplayStrategy([], true).nextTask(ids(1, 2), 2 as TaskId, at(0))).toBe(2);
+    expect(createReplayStrategy([], true).nextTask(ids(1, 2), undefined, at(0))).toBe(1);
+    expect(createReplayStrategy([], true).nextTask(ids(1, 2), 3 as TaskId, at(0))).toBe(1);
+  });
+
+  it('lenient: each decision consumes one entry, misfit or not, and past the end stays past it', () => {
+    const s = createReplayStrategy([5, 2, 7, 1], true);
+    // 5 is not runnable: the current task 1 stays; the next entry (2) is read next.
+    expect(s.nextTask(ids(1, 2), 1 as TaskId, at(0))).toBe(1);
+    expect(s.nextTask(ids(1, 2), 1 as TaskId, at(1))).toBe(2);
+    // 7 is out of range for 2 options: 0; the next entry (1) is read next.
+    expect([s.choose(2), s.choose(2)]).toEqual([0, 1]);
+    // Past the end: the default, and a later choice does not go back into the stream.
+    expect(s.nextTask(ids(1, 2), 2 as TaskId, at(2))).toBe(2);
+    expect(s.choose(3)).toBe(0);
+    expect(s.divergence()).toEqual({
+      step: 0,
+      choiceIndex: 0,
+      reason: 'the stream picks task 5; runnable = [1, 2]',
+    });
+  });
+
+  it('replayLeniently repairs a stream and returns the exact stream that ran, which replays strictly', () => {
+    const f = program(lostUpdate(2, 1));
+    const run = replayLeniently(f, [1, 7], 100);
+    // T1 first as asked; 7 is no task: T1 keeps running to its end, then T0.
+    expect(run.choices).toEqual([1, 1, 0, 0]);
+    expect(run.outcome.status).toBe('finished');
+    expect(replay(f, run.choices).status).toBe('replayed');
+  });
+});
+
+describe('diffScenarioIdentity', () => {
+  const id = { scenarioId: 's', scenarioHash: 'h', modelOptions: { era: 'E1', cpus: 2 } };
+
+  it('an unchanged identity: no change', () => {
+    expect(diffScenarioIdentity(id, { ...id })).toEqual([]);
+  });
+
+  it('one line per difference: id, hash, then each model option in name order, unset ones named', () => {
+    const now = { scenarioId: 't', scenarioHash: 'g', modelOptions: { era: 'E3', maxSteps: 9 } };
+    expect(diffScenarioIdentity(id, now)).toEqual([
+      'scenario id: token has s, replaying t',
+      'scenario content changed (hash h → g)',
+      'model option cpus: token has 2, replaying (unset)',
+      'model option era: token has E1, replaying E3',
+      'model option maxSteps: token has (unset), replaying 9',
+    ]);
   });
 });
