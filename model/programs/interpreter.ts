@@ -202,10 +202,9 @@ function intendedDelta(f: Frame, s: Src, at: ValuePtr, stored: number): number |
 
 /** The object's slots after k.memory.use(); undefined (an 'out-of-bounds' fault) past its end. */
 function checkedData(f: Frame, at: ValuePtr): number[] | undefined {
-  const mem = f.k.memory.get(at.obj);
   // The fault's `by` is built only for a fault: this runs at every load and store.
-  if (mem.state !== 'live') f.k.memory.use(at.obj, faultSite(f));
-  const data = mem.data;
+  if (!f.k.memory.isLive(at.obj)) f.k.memory.use(at.obj, faultSite(f));
+  const data = f.k.memory.get(at.obj).data;
   if (data !== undefined && at.slot >= 0 && at.slot < data.length) return data;
   f.k.memory.recordFault('out-of-bounds', at.obj, `slot ${at.slot} of ${data?.length ?? 0}`, faultSite(f));
   return undefined;

@@ -138,9 +138,7 @@ class ActorTask implements Task {
 
   /** The accesses of the step that ran last, with those of its atomic block (traces only). */
   lastAccesses(): readonly Access[] {
-    let accesses = this.firstAccesses;
-    for (const p of this.absorbed) accesses = [...accesses, ...p.accesses];
-    return accesses;
+    return [this.firstAccesses, ...this.absorbed.map((p) => p.accesses)].flat();
   }
 
   lastLabel(): string {
