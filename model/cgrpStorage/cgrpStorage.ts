@@ -61,14 +61,15 @@ export function* cgrpStorageGet(
   value: readonly number[] | undefined,
   flags: number,
 ): Op<ObjId | null> {
-  let existedBefore = false;
-  let begin = 0;
-  const atStart = (): void => {
-    existedBefore = cg !== null && isElemLinked(k, map, cg);
-    begin = k.observations.length;
-  };
   const isNested = actor.hookDepth > 0;
-  const ret = yield* afterFirstStep(bpfCgrpStorageGet(k, actor, smapOf(k, map), cg, value, flags), atStart);
+  // afterFirstStep, inlined: the state is read as the first step runs, with one
+  // generator layer fewer for every step of the helper to pass through.
+  const op = bpfCgrpStorageGet(k, actor, smapOf(k, map), cg, value, flags);
+  const first = op.next();
+  if (!first.done) yield first.value;
+  const existedBefore = cg !== null && isElemLinked(k, map, cg);
+  const begin = k.observations.length;
+  const ret = first.done ? first.value : yield* op;
   k.observe({
     kind: 'helper',
     actor: actor.id,
@@ -96,29 +97,35 @@ function* bpfCgrpStorageGet(
   if (!hasBusyCounter(k.era)) return yield* lookupOrCreate(k, actor, smap, cg, value, flags, true);
   const isNotBusy = yield* busyTrylock(k, actor);
   if (!isNotBusy && k.era === 'E1') return null;
-  const ret = yield* inHelperFrame(
-    actor,
-    'bpf_cgrp_storage_get',
-    isNotBusy,
-    lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy),
-  );
+  const frames = helperFramesOf(actor);
+  frames.push(isNotBusy ? GET_HOLDING_BUSY : GET_NOT_HOLDING_BUSY);
+  let ret: ObjId | null;
+  try {
+    ret = yield* lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy);
+  } finally {
+    frames.pop();
+  }
   if (isNotBusy) yield* busyUnlock(k, actor);
   return ret;
 }
 
+/** A helper call's frame on its actor (E1/E2), for 'helper-lock' observations; frames never change, so they are shared. */
+interface HelperFrame {
+  readonly helper: string;
+  readonly holdsBusy: boolean;
+}
+const GET_HOLDING_BUSY: HelperFrame = { helper: 'bpf_cgrp_storage_get', holdsBusy: true };
+const GET_NOT_HOLDING_BUSY: HelperFrame = { helper: 'bpf_cgrp_storage_get', holdsBusy: false };
+const DELETE_HOLDING_BUSY: HelperFrame = { helper: 'bpf_cgrp_storage_delete', holdsBusy: true };
+
 /**
- * Runs `op` as the body of helper `helper` on `actor` (E1/E2), noting whether the
- * helper holds its CPU's busy counter, for 'helper-lock' observations.
+ * The helper calls running on `actor`, innermost last. A helper pushes its frame
+ * around its body (inline, not as a wrapping generator every step would pass
+ * through) and pops it in a `finally`.
  */
-function* inHelperFrame<T>(actor: Actor, helper: string, holdsBusy: boolean, op: Op<T>): Op<T> {
+function helperFramesOf(actor: Actor): HelperFrame[] {
   if (actor.helperFrames === undefined) actor.helperFrames = [];
-  const frames = actor.helperFrames;
-  frames.push({ helper, holdsBusy });
-  try {
-    return yield* op;
-  } finally {
-    frames.pop();
-  }
+  return actor.helperFrames;
 }
 
 function* lookupOrCreate(
@@ -150,11 +157,12 @@ function* lookupOrCreate(
  * delete unlinked it first), or in E3 its lock error. Records a 'helper' observation.
  */
 export function* cgrpStorageDelete(k: Kernel, actor: Actor, map: MapId, cg: CgroupId | null): Op<number> {
-  let existedBefore = false;
-  const atStart = (): void => {
-    existedBefore = cg !== null && isElemLinked(k, map, cg);
-  };
-  const ret = yield* afterFirstStep(bpfCgrpStorageDelete(k, actor, smapOf(k, map), cg), atStart);
+  // afterFirstStep, inlined as in cgrpStorageGet.
+  const op = bpfCgrpStorageDelete(k, actor, smapOf(k, map), cg);
+  const first = op.next();
+  if (!first.done) yield first.value;
+  const existedBefore = cg !== null && isElemLinked(k, map, cg);
+  const ret = first.done ? first.value : yield* op;
   k.observe({
     kind: 'helper',
     actor: actor.id,
@@ -177,12 +185,14 @@ function* bpfCgrpStorageDelete(
   if (cg === null) return -EINVAL;
   if (!hasBusyCounter(k.era)) return yield* cgroupStorageDelete(k, actor, smap, cg);
   if (!(yield* busyTrylock(k, actor))) return -EBUSY;
-  const ret = yield* inHelperFrame(
-    actor,
-    'bpf_cgrp_storage_delete',
-    true,
-    cgroupStorageDelete(k, actor, smap, cg),
-  );
+  const frames = helperFramesOf(actor);
+  frames.push(DELETE_HOLDING_BUSY);
+  let ret: number;
+  try {
+    ret = yield* cgroupStorageDelete(k, actor, smap, cg);
+  } finally {
+    frames.pop();
+  }
   yield* busyUnlock(k, actor);
   return ret;
 }

@@ -5,7 +5,7 @@
  */
 import { EDEADLK, type Errno, ETIMEDOUT, err, OK0, type Result } from '../core/errno.js';
 import type { ObjId } from '../core/ids.js';
-import { type Access, acq, type Op, rd, step, wr } from '../core/step.js';
+import { type Access, acq, type Op, rd, StepCache, step } from '../core/step.js';
 import { type Actor, fireHook, type HookArgs, type Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 
@@ -63,13 +63,16 @@ export function* storageUnlock(
   yield* lockRelease(k, actor, lock, extra);
 }
 
+/** The busy counter's steps: each writes its CPU's counter. */
+const BUSY_COUNTER = new StepCache('write', (helper) => helper);
+
 /**
  * bpf_cgrp_storage_trylock() (kernel/bpf/bpf_cgrp_storage.c, E1/E2): increments this
  * CPU's counter and keeps it only when it was 0. Returns whether it is now held.
  */
 export function* busyTrylock(k: Kernel, actor: Actor): Op<boolean> {
   const cpu = k.cpus[actor.cpu]!;
-  yield step('bpf_cgrp_storage_trylock', [wr(cpu.busyObj)]);
+  yield BUSY_COUNTER.get('bpf_cgrp_storage_trylock', cpu.busyObj);
   cpu.busy++;
   if (cpu.busy === 1) return true;
   cpu.busy--;
@@ -79,14 +82,14 @@ export function* busyTrylock(k: Kernel, actor: Actor): Op<boolean> {
 /** bpf_cgrp_storage_lock() / this_cpu_inc(*busy_counter) (E1/E2): unconditional. */
 export function* busyLock(k: Kernel, actor: Actor): Op<void> {
   const cpu = k.cpus[actor.cpu]!;
-  yield step('bpf_cgrp_storage_lock', [wr(cpu.busyObj)]);
+  yield BUSY_COUNTER.get('bpf_cgrp_storage_lock', cpu.busyObj);
   cpu.busy++;
 }
 
 /** bpf_cgrp_storage_unlock() / this_cpu_dec(*busy_counter) (E1/E2). */
 export function* busyUnlock(k: Kernel, actor: Actor): Op<void> {
   const cpu = k.cpus[actor.cpu]!;
-  yield step('bpf_cgrp_storage_unlock', [wr(cpu.busyObj)]);
+  yield BUSY_COUNTER.get('bpf_cgrp_storage_unlock', cpu.busyObj);
   cpu.busy--;
 }
 

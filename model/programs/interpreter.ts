@@ -12,7 +12,7 @@ import { bpfProgMapCompatible, valueSpinLock } from '../cgroupStorage/cgroupStor
 import { bpfGetLocalStorage, type ValuePtr } from '../cgroupStorage/cgroupStorageHelper.js';
 import { cgrpStorageDelete, cgrpStorageGet } from '../cgrpStorage/cgrpStorage.js';
 import { asObjId, type CgroupId } from '../core/ids.js';
-import { type Op, rd, rmw, step, wr } from '../core/step.js';
+import { type Op, rd, rmw, type Step, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 import { rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
@@ -89,8 +89,10 @@ export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: Pro
   let ret: number | undefined;
   while (ret === undefined) {
     const insn = fetchInsn(f);
-    // Only memory instructions and calls yield; the rest run without a generator.
-    ret = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
+    // Only memory instructions and calls yield; the rest run without a generator,
+    // and a call without the memory instructions' generator layer.
+    if (insn.op === 'call') ret = yield* execCall(f, insn);
+    else ret = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
   }
   actor.progDepth--;
   return ret;
@@ -122,9 +124,9 @@ function fetchInsn(f: Frame): Insn {
   return insn;
 }
 
-/** True for the instructions that touch shared state (and so yield a step). */
+/** True for the loads, stores and atomics (they touch shared state, and so yield a step); calls are dispatched apart. */
 function isMemInsn(insn: Insn): boolean {
-  return insn.op === 'call' || insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add';
+  return insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add';
 }
 
 /** Executes an instruction private to the run (registers, jumps, exit); returns r0 when the program exits. */
@@ -159,17 +161,13 @@ function execPrivateInsn(f: Frame, insn: Insn): number | undefined {
   }
 }
 
-/** Loads, stores, atomics and helper calls: each touches shared state in its own step. */
+/** Loads, stores and atomics: each touches shared state in its own step. */
 function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
-  if (insn.op === 'call') return yield* execCall(f, insn);
   if (insn.op !== 'ld' && insn.op !== 'st' && insn.op !== 'atomic_add')
     throw new Error(`unhandled ${insn.op}`);
   const at = address(f, insn.mem);
   if (at === null) return abort(f, `${insn.op} through NULL`);
-  const label = `${f.prog.name}#${f.pc - 1}: ${insn.op} [${at.obj}+${at.slot}]`;
-  // atomic_add (BPF_ATOMIC | BPF_ADD without BPF_FETCH, kernel/bpf/core.c:
-  // ___bpf_prog_run) returns nothing: adds to one slot commute.
-  yield step(label, [insn.op === 'ld' ? rd(at.obj) : insn.op === 'atomic_add' ? rmw(at.obj) : wr(at.obj)]);
+  yield memStep(f, insn, at);
   const data = checkedData(f, at);
   if (insn.op === 'ld') {
     const loaded = data?.[at.slot] ?? 0;
@@ -191,6 +189,34 @@ function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
     ...(data === undefined ? {} : { value: data[at.slot]! }),
   });
   return undefined;
+}
+
+/** The step a memory instruction yielded last, kept while it touches the same slot. */
+interface MemStep {
+  readonly prog: BpfProgram;
+  readonly obj: number;
+  readonly slot: number;
+  readonly step: Step;
+}
+const memSteps = new WeakMap<Insn, MemStep>();
+
+/**
+ * The step of a load, store or atomic at `at`: built once per instruction and
+ * slot, then shared (a step is immutable; a new label and access on every run
+ * were most of a run's garbage).
+ */
+function memStep(f: Frame, insn: Extract<Insn, { op: 'ld' | 'st' | 'atomic_add' }>, at: ValuePtr): Step {
+  const last = memSteps.get(insn);
+  if (last !== undefined && last.obj === at.obj && last.slot === at.slot && last.prog === f.prog)
+    return last.step;
+  const label = `${f.prog.name}#${f.pc - 1}: ${insn.op} [${at.obj}+${at.slot}]`;
+  // atomic_add (BPF_ATOMIC | BPF_ADD without BPF_FETCH, kernel/bpf/core.c:
+  // ___bpf_prog_run) returns nothing: adds to one slot commute.
+  const s = step(label, [
+    insn.op === 'ld' ? rd(at.obj) : insn.op === 'atomic_add' ? rmw(at.obj) : wr(at.obj),
+  ]);
+  memSteps.set(insn, { prog: f.prog, obj: at.obj, slot: at.slot, step: s });
+  return s;
 }
 
 /** For a plain store of a value loaded from the same slot plus constants, the increment it meant. */

@@ -58,8 +58,13 @@ class ActorTask implements Task {
   private pending: Step | undefined;
   /** The accesses of the first step that ran last (as the scheduler saw it). */
   private firstAccesses: readonly Access[] = [];
-  /** The model steps the last step() ran after the first (its atomic block), for labels. */
-  private absorbed: Step[] = [];
+  /**
+   * The model steps the last step() ran after the first (its atomic block), for
+   * labels: absorbed[0..absorbedCount). Entries past the count are stale, kept
+   * so the array is reused (setting `length` on every step cost more than the rest of it).
+   */
+  private readonly absorbed: Step[] = [];
+  private absorbedCount = 0;
   private firstLabel = '';
 
   /** The pending step as the scheduler sees it: with the CPU's preemption object when the CPU is shared. */
@@ -115,36 +120,40 @@ class ActorTask implements Task {
     let isReadOnly = isReadOnlyFootprint(this.firstAccesses);
     this.priv?.check(this.index, this.firstAccesses, s.label);
     this.firstLabel = s.label;
-    this.absorbed.length = 0;
+    this.absorbedCount = 0;
     this.kernel.runningStep = s;
     this.advance();
     const priv = this.priv;
     if (priv !== undefined) {
       for (
         let p = this.pending;
-        p !== undefined && this.absorbed.length < MAX_BLOCK_STEPS && priv.isInvisible(this.index, p);
+        p !== undefined && this.absorbedCount < MAX_BLOCK_STEPS && priv.isInvisible(this.index, p);
         p = this.pending
       ) {
-        this.absorbed.push(p);
+        this.absorbed[this.absorbedCount++] = p;
         if (!isReadOnlyFootprint(p.accesses)) isReadOnly = false;
         this.kernel.runningStep = p;
         this.advance();
       }
     }
     this.last.isReadOnly = isReadOnly;
-    if (this.last.modelSteps !== undefined) this.last.modelSteps.count += 1 + this.absorbed.length;
+    if (this.last.modelSteps !== undefined) this.last.modelSteps.count += 1 + this.absorbedCount;
     this.kernel.runningStep = undefined;
   }
 
   /** The accesses of the step that ran last, with those of its atomic block (traces only). */
   lastAccesses(): readonly Access[] {
-    return [this.firstAccesses, ...this.absorbed.map((p) => p.accesses)].flat();
+    return [this.firstAccesses, ...this.blockSteps().map((p) => p.accesses)].flat();
   }
 
   lastLabel(): string {
     let label = this.firstLabel;
-    for (const p of this.absorbed) label += `; ${p.label}`;
+    for (const p of this.blockSteps()) label += `; ${p.label}`;
     return label;
+  }
+
+  private blockSteps(): readonly Step[] {
+    return this.absorbed.slice(0, this.absorbedCount);
   }
 
   private advance(): void {
