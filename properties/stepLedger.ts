@@ -195,14 +195,21 @@ function deprecatedStoragesOf(k: Kernel, map: MapId, cg: CgroupId): readonly Bpf
 }
 
 const ledgers = new WeakMap<Kernel, StepLedger>();
+/** The last kernel asked about and its ledger (a WeakMap lookup is the slow part). */
+let lastKernel: Kernel | undefined;
+let lastLedger: StepLedger | undefined;
 
 /** The kernel's ledger, created on first use; one per kernel, so never shared across executions. */
 export function ledgerOf(k: Kernel): StepLedger {
+  // Several properties ask after every step, always about the execution running.
+  if (k === lastKernel) return lastLedger!;
   let l = ledgers.get(k);
   if (l === undefined) {
     l = new StepLedger();
     ledgers.set(k, l);
   }
+  lastKernel = k;
+  lastLedger = l;
   return l;
 }
 

@@ -61,7 +61,20 @@ export function* runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx
   yield* rcuReadLock(k, actor, prog.isSleepable);
   const isRecursion = (k.progActive.get(key) ?? 0) > 0;
   if (!isRecursion) k.progActive.set(key, 1);
-  const ret = isRecursion ? 0 : yield* runProgBody(k, actor, prog, ctx);
+  let ret = 0;
+  if (!isRecursion && prog.ebpf !== undefined) ret = yield* runProgBody(k, actor, prog, ctx);
+  else if (!isRecursion) {
+    // runProgBody's loop, inline: one generator layer fewer for every step of the run.
+    const f = enterProg(k, actor, prog, ctx);
+    let r0: number | undefined;
+    while (r0 === undefined) {
+      const insn = fetchInsn(f);
+      if (insn.op === 'call') r0 = yield* execCall(f, insn);
+      else r0 = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
+    }
+    actor.progDepth--;
+    ret = r0;
+  }
   if (!isRecursion) k.progActive.set(key, 0);
   yield* rcuReadUnlock(k, actor, prog.isSleepable);
   return ret;
@@ -75,17 +88,7 @@ export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: Pro
     actor.progDepth--;
     return r0;
   }
-  actor.progDepth++;
-  const f: Frame = {
-    k,
-    actor,
-    ctx,
-    regs: new Array<RegValue>(MAX_BPF_REG).fill(0),
-    loadedFrom: new Array<LoadOrigin | undefined>(MAX_BPF_REG).fill(undefined),
-    prog,
-    pc: 0,
-    tailCalls: 0,
-  };
+  const f = enterProg(k, actor, prog, ctx);
   let ret: number | undefined;
   while (ret === undefined) {
     const insn = fetchInsn(f);
@@ -96,6 +99,21 @@ export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: Pro
   }
   actor.progDepth--;
   return ret;
+}
+
+/** A new run's frame, with progDepth counting it (the caller's loop decrements it at exit). */
+function enterProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Frame {
+  actor.progDepth++;
+  return {
+    k,
+    actor,
+    ctx,
+    regs: new Array<RegValue>(MAX_BPF_REG).fill(0),
+    loadedFrom: new Array<LoadOrigin | undefined>(MAX_BPF_REG).fill(undefined),
+    prog,
+    pc: 0,
+    tailCalls: 0,
+  };
 }
 
 /**
