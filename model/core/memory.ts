@@ -65,6 +65,7 @@ export class Memory {
   free(id: ObjId, by: string): void {
     const obj = this.get(id);
     if (obj.state === 'freed') {
+      // Stryker disable next-line StringLiteral: unreachable fallback, only free() sets state 'freed' and it sets freedBy too
       this.faults.push({ kind: 'double-free', obj: id, label: obj.label, by, freedBy: obj.freedBy ?? '?' });
       return;
     }
@@ -76,6 +77,7 @@ export class Memory {
   use(id: ObjId, by: string): boolean {
     const obj = this.get(id);
     if (obj.state === 'live') return true;
+    // Stryker disable next-line StringLiteral: unreachable fallback, only free() sets state 'freed' and it sets freedBy too
     this.faults.push({ kind: 'use-after-free', obj: id, label: obj.label, by, freedBy: obj.freedBy ?? '?' });
     return false;
   }
