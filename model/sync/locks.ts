@@ -41,6 +41,7 @@ function observeHelperLock(k: Kernel, actor: Actor, lock: ObjId, isHeldByInterru
     lock,
     cls,
     helper: frame.helper,
+    // Stryker disable next-line OptionalChaining: addActor() checks cpu < options.cpus and the Kernel makes one CpuState per CPU, so k.cpus[actor.cpu] is always set
     busy: k.cpus[actor.cpu]?.busy ?? 0,
     holdsBusy: frame.holdsBusy,
     isHeldByInterrupted,
