@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { cgroupStorageMapAlloc } from '../../../model/cgroupStorage/cgroupStorage.js';
 import { cgrpStorageMapCreate } from '../../../model/cgrpStorage/cgrpStorageMap.js';
 import type { CpuNo } from '../../../model/core/ids.js';
 import { rd, runToCompletion, step, wr } from '../../../model/core/step.js';
 import { bpfMapPut } from '../../../model/kernel/bpfMapPut.js';
 import { fireHook, isHooked, Kernel } from '../../../model/kernel/kernel.js';
-import { runOp } from '../driver.js';
+import { runOp, start } from '../driver.js';
 import { drainDeferred, makeWorld } from '../world.js';
 
 const cpu = (n: number) => n as CpuNo;
@@ -12,6 +13,8 @@ const cpu = (n: number) => n as CpuNo;
 describe('the Kernel container', () => {
   it('actor 0 is the setup actor; actors are numbered in creation order and pinned to a CPU in range', () => {
     const k = new Kernel({ cpus: 3 });
+    // Without a scheduler, every data choice takes the first option (no failure).
+    expect(k.choose(3)).toBe(0);
     expect(k.setupActor).toMatchObject({ id: 0, name: 'setup', kind: 'setup', cpu: 0 });
     const a = k.addActor('A', 'cpu', cpu(2));
     expect(a).toStrictEqual({ id: 1, name: 'A', kind: 'cpu', cpu: 2, seq: 0, progDepth: 0, hookDepth: 0 });
@@ -110,6 +113,33 @@ describe('bpf_map_put (kernel/bpf/syscall.c)', () => {
     expect(m.isLive).toBe(true);
     expect(drainDeferred(w)).toBe(true);
     expect(m.isLive).toBe(false);
+    expect(w.k.observations.at(-1)).toEqual({ kind: 'map-free', actor: w.kw.id, map: r.value });
+  });
+
+  it('the last reference of a deprecated cgroup storage map queues its own map_free (cgroup_storage_map_free)', () => {
+    const w = makeWorld();
+    const r = cgroupStorageMapAlloc(w.k, {
+      name: 'old',
+      mapType: 'cgroup_storage',
+      keySize: 8,
+      valueSize: 8,
+    });
+    if (!r.ok) throw new Error('alloc');
+    const m = w.k.maps.get(r.value)!;
+    expect(m.refcnt).toBe(1);
+    const put = start(w.k, w.user, bpfMapPut(w.k, w.user, r.value));
+    expect(put.next).toStrictEqual({
+      label: 'U: bpf_map_put(old)',
+      accesses: [
+        { kind: 'write', obj: m.obj },
+        { kind: 'release', obj: w.k.work.obj },
+      ],
+    });
+    put.run();
+    expect(w.k.work.items.map((i) => i.label)).toEqual(['bpf_map_free_deferred(old)']);
+    expect(drainDeferred(w)).toBe(true);
+    expect(m.isLive).toBe(false);
+    expect(w.k.memory.isLive(m.obj)).toBe(false);
     expect(w.k.observations.at(-1)).toEqual({ kind: 'map-free', actor: w.kw.id, map: r.value });
   });
 

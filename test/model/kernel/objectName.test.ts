@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cgroupStorageMapAlloc } from '../../../model/cgroupStorage/cgroupStorage.js';
 import { asObjId } from '../../../model/core/ids.js';
 import { objectName } from '../../../model/kernel/objectName.js';
 import { smapOf } from '../../../model/localStorage/localStorage.js';
@@ -47,8 +48,15 @@ describe('objectName: what an abstract object id stands for, in traces', () => {
     ]);
   });
 
-  it('an id the model does not know has no name', () => {
+  it('an id the model does not know has no name, also when a deprecated map (no buckets) comes last', () => {
     const w = makeWorld();
+    const old = cgroupStorageMapAlloc(w.k, {
+      name: 'old',
+      mapType: 'cgroup_storage',
+      keySize: 8,
+      valueSize: 8,
+    });
+    expect(old.ok).toBe(true);
     expect(objectName(w.k, asObjId(123_456_789))).toBeUndefined();
     expect(objectName(w.k, asObjId(-5))).toBeUndefined();
   });
