@@ -62,6 +62,7 @@ export class Rcu {
   readUnlock(actor: ActorId, trace = false): void {
     const r = this.readers.get(actor);
     const depth = r === undefined ? 0 : trace ? r.traceDepth : r.depth;
+    // Stryker disable next-line ConditionalExpression: depth is 0 whenever r is undefined, so `r === undefined` alone never decides
     if (r === undefined || depth === 0)
       throw new Error(`unbalanced rcu_read_unlock${trace ? '_trace' : ''} by actor ${actor}`);
     if (trace) r.traceDepth--;

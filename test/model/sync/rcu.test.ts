@@ -105,4 +105,17 @@ describe('RCU state (Documentation/RCU/whatisRCU.rst)', () => {
     q.queue('work', function* () {});
     expect(q.items.map((i) => i.label)).toEqual(['work']);
   });
+
+  it('an actor that never read, or whose sections all closed, is in no snapshot and holds no grace period', () => {
+    const r = new Rcu();
+    expect(r.isReading(A)).toBe(false);
+    expect(r.isReading(A, true)).toBe(false);
+    expect(r.hasEnded([[A, 1]])).toBe(true);
+    r.readLock(A, true);
+    r.readUnlock(A, true);
+    r.readLock(B);
+    r.readUnlock(B);
+    expect(r.snapshot('tasks_trace')).toEqual([]);
+    expect(r.snapshot('rcu')).toEqual([]);
+  });
 });

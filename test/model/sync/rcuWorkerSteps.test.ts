@@ -53,6 +53,11 @@ describe('footprints of the deferred-work steps (what DPOR sees)', () => {
     const { k, rcu } = world();
     k.rcu.call('free x', 'rcu', () => {}, [7 as never]);
     queueRcuWork(k, 'release work', function* () {});
+    // queue_rcu_work() waits for a normal grace period: an rcu_barrier(rcu) waits for it.
+    expect(k.rcu.queue.map((c) => [c.label, c.flavour])).toEqual([
+      ['free x', 'rcu'],
+      ['release work', 'rcu'],
+    ]);
     const w = start(k, rcu, rcuWorker(k, rcu));
     expect(w.next).toMatchObject({
       label: 'rcu: wait for a grace period',
