@@ -189,3 +189,75 @@ describe.each(['E1', 'E3'] as const)('footprints of update, destroy and map_free
     expect(w.k.memory.isLive(w.smap.obj)).toBe(false);
   });
 });
+
+describe('E3 before the SELEM_*_UNLINKED handshake (hasUnlinkWithoutHandshakeBug)', () => {
+  it('destroy: the owner lock around per-element bucket locks, no owner_refcnt wait; map_free: bpf_selem_unlink per element', () => {
+    const w = makeWorld({ era: 'E3', hasUnlinkWithoutHandshakeBug: true });
+    const smap = smapOf(w.k, w.map);
+    collect(bpfLocalStorageUpdate(w.k, w.a, smap, w.cg, [1, 2], BPF_ANY));
+    collect(bpfLocalStorageUpdate(w.k, w.a, smapOf(w.k, w.map2), w.cg, [5], BPF_ANY));
+    const s = w.k.localStorages.storage(w.k.cgroups.get(w.cg).bpfCgrpStorage!);
+    expect(show(w.k, collect(bpfLocalStorageDestroy(w.k, w.kw, s)).steps)).toEqual([
+      'raw_res_spin_lock owner lock of cg (1000002) | acquire lock owner lock of cg (1000002), read lock owner lock of cg (1000002), write bpf_local_storage of cg, write cgroup cg [lock]',
+      'raw_res_spin_lock m2 bucket 1 | acquire lock m2 bucket 1, read lock m2 bucket 1, write m2 bucket 1 list, write bpf_local_storage of cg, write cgroup cg [lock]',
+      'unlock m2 bucket 1 | release lock m2 bucket 1, write bpf_local_storage of cg, write cgroup cg',
+      'raw_res_spin_lock m1 bucket 1 | acquire lock m1 bucket 1, read lock m1 bucket 1, write m1 bucket 1 list, write bpf_local_storage of cg, write cgroup cg [lock]',
+      'unlock m1 bucket 1 | release lock m1 bucket 1, write bpf_local_storage of cg, write cgroup cg',
+      'unlock owner lock of cg (1000002) | release lock owner lock of cg (1000002), release RCU grace period, read RCU opens, read RCU closes',
+    ]);
+    expect(s.ownerRefcnt).toBe(0);
+    expect(w.k.rcu.queue.map((c) => [c.label, c.flavour])).toEqual([
+      ['bpf_selem_free(1000004)', 'rcu'],
+      ['bpf_selem_free(1000001)', 'rcu'],
+      ['bpf_local_storage_free(1000002)', 'rcu'],
+    ]);
+    collect(bpfLocalStorageUpdate(w.k, w.a, smap, w.cg2, [1, 2], BPF_ANY));
+    expect(show(w.k, collect(bpfLocalStorageMapFree(w.k, w.kw, smap, false)).steps)).toEqual([
+      'kworker: synchronize_rcu(rcu) starts a grace period | read RCU opens, read RCU closes',
+      'kworker: synchronize_rcu(rcu) waits | read RCU closes [gp]',
+      'rcu_read_lock; walk bucket 0 | atomic RCU opens, read m1 bucket 0 list',
+      'rcu_read_unlock | atomic RCU closes',
+      'rcu_read_lock; walk bucket 1 | atomic RCU opens, read m1 bucket 1 list',
+      'selem_linked_to_storage_lockless | read bpf_local_storage of cg2',
+      'raw_res_spin_lock owner lock of cg2 (1000007) | acquire lock owner lock of cg2 (1000007), read lock owner lock of cg2 (1000007), write bpf_local_storage of cg2 [lock]',
+      'raw_res_spin_lock m1 bucket 1 | acquire lock m1 bucket 1, read lock m1 bucket 1, write m1 bucket 1 list [lock]',
+      'unlock m1 bucket 1 | release lock m1 bucket 1, write bpf_local_storage of cg2, write cgroup cg2',
+      'unlock owner lock of cg2 (1000007) | release lock owner lock of cg2 (1000007), release RCU grace period, read RCU opens, read RCU closes',
+      'rcu_read_unlock | atomic RCU closes',
+      'kworker: synchronize_rcu(rcu) starts a grace period | read RCU opens, read RCU closes',
+      'kworker: synchronize_rcu(rcu) waits | read RCU closes [gp]',
+      'kworker: rcu_barrier(tasks_trace) notes the queued callbacks | read RCU grace period',
+      'kworker: rcu_barrier(tasks_trace) waits | write RCU grace period [until]',
+      'kworker: rcu_barrier(rcu) notes the queued callbacks | read RCU grace period',
+      'kworker: rcu_barrier(rcu) waits | write RCU grace period [until]',
+      'bpf_map_area_free(m1) | write map m1',
+    ]);
+  });
+});
+
+describe('E1 map_free before c78f4afbd962 (isMapFreeBusyGuarded false)', () => {
+  it('unlinks without taking the busy counter', () => {
+    const w = makeWorld({ era: 'E1' });
+    const smap = smapOf(w.k, w.map);
+    collect(bpfLocalStorageUpdate(w.k, w.a, smap, w.cg, [1, 2], BPF_ANY));
+    expect(show(w.k, collect(bpfLocalStorageMapFree(w.k, w.kw, smap, false)).steps)).toEqual([
+      'kworker: synchronize_rcu(rcu) starts a grace period | read RCU opens, read RCU closes',
+      'kworker: synchronize_rcu(rcu) waits | read RCU closes [gp]',
+      'rcu_read_lock; walk bucket 0 | atomic RCU opens, read m1 bucket 0 list',
+      'selem_linked_to_map_lockless | read m1 bucket 0 list',
+      'lock m1 bucket 0 | acquire lock m1 bucket 0, write m1 bucket 0 list [lock]',
+      'unlock m1 bucket 0 | release lock m1 bucket 0',
+      'selem_linked_to_storage_lockless | read bpf_local_storage of cg',
+      'lock owner lock of cg (1000002) | acquire lock owner lock of cg (1000002), write bpf_local_storage of cg, write cgroup cg [lock]',
+      'unlock owner lock of cg (1000002) | release lock owner lock of cg (1000002), release RCU grace period, read RCU opens, read RCU closes',
+      'cond_resched_rcu; hlist_first_rcu(&b->list) | atomic RCU closes, atomic RCU opens, read m1 bucket 0 list',
+      'rcu_read_unlock | atomic RCU closes',
+      'rcu_read_lock; walk bucket 1 | atomic RCU opens, read m1 bucket 1 list',
+      'rcu_read_unlock | atomic RCU closes',
+      'kworker: synchronize_rcu(rcu) starts a grace period | read RCU opens, read RCU closes',
+      'kworker: synchronize_rcu(rcu) waits | read RCU closes [gp]',
+      'bpf_map_area_free(m1) | write map m1',
+    ]);
+    expect(w.k.memory.get(smap.obj).freedBy).toBe('kworker bpf_local_storage_map_free');
+  });
+});
