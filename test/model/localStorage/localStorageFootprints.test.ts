@@ -259,5 +259,26 @@ describe('E1 map_free before c78f4afbd962 (isMapFreeBusyGuarded false)', () => {
       'bpf_map_area_free(m1) | write map m1',
     ]);
     expect(w.k.memory.get(smap.obj).freedBy).toBe('kworker bpf_local_storage_map_free');
+    // bpf_selem_unlink(selem, reuse_now = true): a plain grace period for the element and the storage.
+    expect(w.k.rcu.queue.map((c) => [c.label, c.flavour])).toEqual([
+      ['bpf_selem_free(1000001)', 'rcu'],
+      ['bpf_local_storage_free(1000002)', 'rcu'],
+    ]);
+  });
+
+  it('E3 map_free through bpf_selem_unlink_nofail: both sides unlinked, sdata.smap and selem->local_storage cleared, no call left in flight', () => {
+    const w = makeWorld({ era: 'E3' });
+    const smap = smapOf(w.k, w.map);
+    const r = collect(bpfLocalStorageUpdate(w.k, w.a, smap, w.cg, [1, 2], BPF_ANY)).ret;
+    const sel = w.k.localStorages.selem(r.ok ? r.value : (0 as never));
+    collect(bpfLocalStorageMapFree(w.k, w.kw, smap, false));
+    expect([sel.isInMap, sel.isInStorage, sel.smap, sel.storage, sel.state, sel.nofailInFlight]).toEqual([
+      false,
+      false,
+      null,
+      null,
+      0,
+      0,
+    ]);
   });
 });
