@@ -254,3 +254,22 @@ describe('map-free-clean (invariant 9)', () => {
     expect(p.checkStep?.(w.k)).toBeUndefined();
   });
 });
+
+describe('e3-single-free: end of execution', () => {
+  it('outside E3 an element left UNLINKED is not its claim', () => {
+    const { w, sel } = world('E2');
+    sel.state = SELEM_UNLINKED;
+    expect(createE3SingleFree().checkEnd?.(w.k)).toBeUndefined();
+  });
+
+  it('a per-step violation found at the end comes before any orphan', () => {
+    const { w, sel } = world();
+    const other = create(w, w.a, w.map2)!;
+    sel.state = SELEM_UNLINKED;
+    w.k.memory.free(other, 'kworker bpf_local_storage_destroy');
+    w.k.memory.free(other, 'kworker bpf_local_storage_map_free');
+    expect(createE3SingleFree().checkEnd?.(w.k)?.message).toBe(
+      `element ${other} of map m2 for cgroup cg was freed by both teardown paths: kworker bpf_local_storage_destroy, then kworker bpf_local_storage_map_free`,
+    );
+  });
+});
