@@ -16,10 +16,15 @@ export const DELETE = 'bpf_cgrp_storage_delete';
 /** True if some operation in the log may have created an element of (map, cg). */
 export function hasCreator(k: Kernel, map: MapId, cg: CgroupId): boolean {
   for (const o of k.observations) {
-    if (o.kind === 'helper' && o.helper === GET && o.map === map && o.cgroup === cg) {
-      if ((o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 && o.ret !== null && !o.existedBefore) return true;
-    } else if (o.kind === 'syscall' && o.cmd === 'BPF_MAP_UPDATE_ELEM' && o.map === map && o.cgroup === cg) {
-      if (o.ret === 0) return true;
+    switch (o.kind) {
+      case 'helper':
+        if (o.helper !== GET || o.map !== map || o.cgroup !== cg) break;
+        if ((o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 && o.ret !== null && !o.existedBefore)
+          return true;
+        break;
+      case 'syscall':
+        if (o.cmd === 'BPF_MAP_UPDATE_ELEM' && o.map === map && o.cgroup === cg && o.ret === 0) return true;
+        break;
     }
   }
   return false;
