@@ -27,6 +27,7 @@ export function createFreeAfterGracePeriod(): Property {
   const cursor = new LogCursor();
   const unlinked = new Map<ObjId, Unlinked>();
   const checked = new Set<ObjId>();
+  // Stryker disable next-line UnaryOperator: the first check meets a new kernel and resets it to -1 before reading it
   let completed = -1;
   let kernel: Kernel | undefined;
 
