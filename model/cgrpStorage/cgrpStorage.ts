@@ -16,7 +16,15 @@ import {
   cgroupStorageLookup,
   smapOf,
 } from '../localStorage/localStorage.js';
-import { busyLock, busyTrylock, busyUnlock } from '../localStorage/localStorageLock.js';
+import {
+  busyLock,
+  busyTrylock,
+  busyTrylockEffect,
+  busyTrylockStep,
+  busyUnlock,
+  busyUnlockEffect,
+  busyUnlockStep,
+} from '../localStorage/localStorageLock.js';
 import type { LocalStorageMap } from '../localStorage/localStorageState.js';
 import { bpfLocalStorageDestroy } from '../localStorage/localStorageTeardown.js';
 import { bpfLocalStorageUpdate } from '../localStorage/localStorageUpdate.js';
@@ -95,7 +103,9 @@ function* bpfCgrpStorageGet(
 ): Op<ObjId | null> {
   if ((flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 || cg === null) return null;
   if (!hasBusyCounter(k.era)) return yield* lookupOrCreate(k, actor, smap, cg, value, flags, true);
-  const isNotBusy = yield* busyTrylock(k, actor);
+  // busyTrylock and busyUnlock as step and effect: no generator per call.
+  yield busyTrylockStep(k, actor);
+  const isNotBusy = busyTrylockEffect(k, actor);
   if (!isNotBusy && k.era === 'E1') return null;
   const frames = helperFramesOf(actor);
   frames.push(isNotBusy ? GET_HOLDING_BUSY : GET_NOT_HOLDING_BUSY);
@@ -105,7 +115,10 @@ function* bpfCgrpStorageGet(
   } finally {
     frames.pop();
   }
-  if (isNotBusy) yield* busyUnlock(k, actor);
+  if (isNotBusy) {
+    yield busyUnlockStep(k, actor);
+    busyUnlockEffect(k, actor);
+  }
   return ret;
 }
 

@@ -15,7 +15,7 @@ import { asObjId, type CgroupId } from '../core/ids.js';
 import { type Op, rd, rmw, type Step, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
-import { rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
+import { rcuReadLock, rcuReadLockStep, rcuReadUnlock, rcuReadUnlockStep } from '../sync/rcuWorker.js';
 import type { BpfProgram, CgArg, Insn, MemRef, Src } from './bpfProgram.js';
 import { MAX_BPF_REG } from './bpfProgram.js';
 import { hookOf } from './bpfProgramSection.js';
@@ -58,7 +58,10 @@ interface Frame {
  */
 export function* runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx = {}): Op<number> {
   const key = `${prog.name}@${actor.cpu}`;
-  yield* rcuReadLock(k, actor, prog.isSleepable);
+  const isTrace = prog.isSleepable;
+  // rcuReadLock and rcuReadUnlock as step and effect: no generator per run.
+  yield rcuReadLockStep(k, isTrace);
+  k.rcu.readLock(actor.id, isTrace);
   const isRecursion = (k.progActive.get(key) ?? 0) > 0;
   if (!isRecursion) k.progActive.set(key, 1);
   let ret = 0;
@@ -76,7 +79,8 @@ export function* runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx
     ret = r0;
   }
   if (!isRecursion) k.progActive.set(key, 0);
-  yield* rcuReadUnlock(k, actor, prog.isSleepable);
+  yield rcuReadUnlockStep(k, isTrace);
+  k.rcu.readUnlock(actor.id, isTrace);
   return ret;
 }
 
