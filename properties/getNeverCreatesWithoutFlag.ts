@@ -7,6 +7,7 @@
  */
 import { BPF_LOCAL_STORAGE_GET_F_CREATE } from '../model/cgrpStorage/cgrpStorage.js';
 import type { CgroupId, MapId, ObjId } from '../model/core/ids.js';
+import type { Observation } from '../model/core/observation.js';
 import type { Kernel } from '../model/kernel/kernel.js';
 import { GET } from './evidence.js';
 import { actorName, cgroupName, mapName, plural } from './names.js';
@@ -45,7 +46,8 @@ function check(k: Kernel): Violation | undefined {
     const sel = k.localStorages.selem(ids[0]!);
     const updates = countUpdates(k, sel.map, sel.cgroup);
     if (ids.length <= updates) continue;
-    const extra = ids[updates]!;
+    // Updates do not say which element they made: name one a get without F_CREATE returned, if any.
+    const extra = ids.find((id) => nonCreatingGetOf(k, id) !== undefined) ?? ids[updates]!;
     return violation(
       GET_NEVER_CREATES_WITHOUT_FLAG,
       describe(k, sel.map, sel.cgroup, extra, ids.length, updates),
@@ -68,14 +70,19 @@ function countUpdates(k: Kernel, map: MapId, cg: CgroupId): number {
   return n;
 }
 
-function describe(k: Kernel, map: MapId, cg: CgroupId, extra: ObjId, n: number, updates: number): string {
-  const getter = k.observations.find(
+/** The first bpf_cgrp_storage_get without F_CREATE that returned element `id`. */
+function nonCreatingGetOf(k: Kernel, id: ObjId): Observation | undefined {
+  return k.observations.find(
     (o) =>
       o.kind === 'helper' &&
       o.helper === GET &&
-      o.ret === extra &&
+      o.ret === id &&
       (o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) === 0,
   );
+}
+
+function describe(k: Kernel, map: MapId, cg: CgroupId, extra: ObjId, n: number, updates: number): string {
+  const getter = nonCreatingGetOf(k, extra);
   const by =
     getter === undefined
       ? ''
