@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { catalogueSources } from '../scenarios/engine/load.js';
+import { tuneHeapForExecutions } from '../scenarios/workers/heapTuning.js';
 import { measureBugs } from './bugs.js';
 import { readConfig } from './config.js';
 import { measureExhaustive } from './exhaustive.js';
@@ -24,6 +25,7 @@ import { measureThroughput } from './throughput.js';
 import { measureTraces } from './traces.js';
 
 async function main(): Promise<void> {
+  tuneHeapForExecutions(); // the baseline runs in this process too, under the same setting
   const cfg = readConfig();
   const started = performance.now();
   const entries = catalogueSources().map((s) => s.info);

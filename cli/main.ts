@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../scenarios/engine/engine.js';
-import { createEngine } from '../scenarios/index.js';
+import { createEngine, tuneHeapForExecutions } from '../scenarios/index.js';
 import { createNodeIo } from './nodeIo.js';
 import { runCli } from './runCli.js';
 
@@ -50,6 +50,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+tuneHeapForExecutions();
 const engine = buildEngine();
 if (engine === undefined) process.exitCode = 3;
 else {

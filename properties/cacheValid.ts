@@ -34,6 +34,7 @@ export function createCacheValid(): Property {
   return {
     id: CACHE_VALID,
     description: 'a cache slot is NULL or a linked element of that owner (invariant 4)',
+    isStructural: true,
     checkStep: check,
     checkEnd: check,
   };

@@ -4,7 +4,9 @@
  * (-EDEADLK, -ETIMEDOUT). BPF_MAP_DELETE_ELEM on the NEW map returns 0, -ENOENT,
  * fd errors (-EBADF) or, in E3, a lock error.
  */
+
 import { EBADF, EBUSY, EDEADLK, EINVAL, ENOENT, ETIMEDOUT, errnoName } from '../model/core/errno.js';
+import type { ActorId, CgroupId, MapId } from '../model/core/ids.js';
 import type { Kernel } from '../model/kernel/kernel.js';
 import { DELETE } from './evidence.js';
 import { actorName, cgroupName, mapName } from './names.js';
@@ -23,6 +25,10 @@ function isSyscallRetOk(k: Kernel, ret: number): boolean {
   return k.era === 'E3' && (ret === -EDEADLK || ret === -ETIMEDOUT);
 }
 
+/** Where a delete ran, for the message (built only for a violation). */
+const where = (k: Kernel, o: { map: MapId; cgroup: CgroupId | null; actor: ActorId }): string =>
+  `(${mapName(k, o.map)}, ${cgroupName(k, o.cgroup)}) on ${actorName(k, o.actor)}`;
+
 const retName = (ret: number): string => (ret === 0 ? '0' : `-${errnoName(-ret)}`);
 
 /** Creates the property (per step, reading each new observation once). */
@@ -33,19 +39,17 @@ export function createDeleteErrno(): Property {
     for (let i = cursor.advance(k, obs.length); i < obs.length; i++) {
       const o = obs[i]!;
       if (o.kind !== 'helper' && o.kind !== 'syscall') continue;
-      const where = (): string =>
-        `(${mapName(k, o.map)}, ${cgroupName(k, o.cgroup)}) on ${actorName(k, o.actor)}`;
       if (o.kind === 'helper' && o.helper === DELETE) {
         const ret = typeof o.ret === 'number' ? o.ret : Number.NaN;
         if (o.cgroup === null && ret !== -EINVAL)
           return violation(
             DELETE_ERRNO,
-            `bpf_cgrp_storage_delete${where()} with a NULL cgroup returned ${retName(ret)}, not -EINVAL`,
+            `bpf_cgrp_storage_delete${where(k, o)} with a NULL cgroup returned ${retName(ret)}, not -EINVAL`,
           );
         if (!isHelperRetOk(k, ret))
           return violation(
             DELETE_ERRNO,
-            `bpf_cgrp_storage_delete${where()} returned ${retName(ret)}, which ${k.era} never returns`,
+            `bpf_cgrp_storage_delete${where(k, o)} returned ${retName(ret)}, which ${k.era} never returns`,
           );
       } else if (
         o.kind === 'syscall' &&
@@ -55,7 +59,7 @@ export function createDeleteErrno(): Property {
         if (!isSyscallRetOk(k, o.ret))
           return violation(
             DELETE_ERRNO,
-            `BPF_MAP_DELETE_ELEM${where()} returned ${retName(o.ret)}, which ${k.era} never returns`,
+            `BPF_MAP_DELETE_ELEM${where(k, o)} returned ${retName(o.ret)}, which ${k.era} never returns`,
           );
       }
     }

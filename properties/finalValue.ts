@@ -69,7 +69,8 @@ function mismatch(k: Kernel, e: FinalExpectation): Violation | undefined {
   const padded = wants.map((want) =>
     want === undefined
       ? undefined
-      : Array.from({ length: got?.length ?? want.length }, (_, i) => want[i] ?? 0),
+      : // Missing words are zero: shown up to the value's length, never cut below the expectation's.
+        Array.from({ length: Math.max(got?.length ?? 0, want.length) }, (_, i) => want[i] ?? 0),
   );
   const key = `${mapName(k, e.map)}[${cgroupName(k, e.cgroup)}${e.attachType === undefined ? '' : `, ${e.attachType}`}]`;
   const expected = padded.length === 1 ? show(padded[0]) : `one of ${padded.map(show).join(', ')}`;

@@ -44,7 +44,8 @@ function check(k: Kernel): Violation | undefined {
     const sel = k.localStorages.selem(ids[0]!);
     const updates = countUpdates(k, sel.map, sel.cgroup);
     if (ids.length <= updates) continue;
-    const extra = ids[updates]!;
+    // Updates do not say which element they made: name one a get without F_CREATE returned, if any.
+    const extra = ids.find((id) => nonCreatingGetOf(k, id) !== undefined) ?? ids[updates]!;
     return violation(
       GET_NEVER_CREATES_WITHOUT_FLAG,
       describe(k, sel.map, sel.cgroup, extra, ids.length, updates),
@@ -74,9 +75,14 @@ function countUpdates(k: Kernel, map: MapId, cg: CgroupId): number {
   return n;
 }
 
+/** The first bpf_cgrp_storage_get without F_CREATE that returned element `id`. */
+function nonCreatingGetOf(k: Kernel, id: ObjId): Helper | undefined {
+  // Stryker disable next-line ConditionalExpression: only elements no get(F_CREATE) returned are asked about, so a get(F_CREATE) is never found either way
+  return getsReturning(k, id).find((o) => (o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) === 0);
+}
+
 function describe(k: Kernel, map: MapId, cg: CgroupId, extra: ObjId, n: number, updates: number): string {
-  // Stryker disable next-line ConditionalExpression: a get(F_CREATE) that returned `extra` would have explained it, so none is found either way
-  const getter = getsReturning(k, extra).find((o) => (o.flags & BPF_LOCAL_STORAGE_GET_F_CREATE) === 0);
+  const getter = nonCreatingGetOf(k, extra);
   const by =
     getter === undefined
       ? ''

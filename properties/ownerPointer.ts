@@ -45,6 +45,7 @@ export function createOwnerPointer(): Property {
     id: OWNER_POINTER,
     description:
       'an owner storage names its owner iff its list is non-empty, outside locked sections (invariant 3)',
+    isStructural: true,
     checkStep: check,
     checkEnd: check,
   };

@@ -24,6 +24,17 @@ export interface Property {
    * then has nothing to do after a step that appended none, and is not called.
    */
   readonly isFactDriven?: boolean;
+  /**
+   * True when checkStep reads only the NEW map's storage structure (owner
+   * lists, caches, owner pointers, buckets and their locks, elements and their
+   * memory state, the cgroup's dying flag). Footprints are honest, and the
+   * model changes that structure only in steps that write, acquire or release a
+   * shared object; so after a step whose accesses are all reads, atomics (an
+   * atomic_add, a refcount, rcu_read_lock) or objects private to its task (the
+   * busy counter), the structure is the one the last check saw, and checkStep
+   * is not called.
+   */
+  readonly isStructural?: boolean;
   /** Checked when every actor has finished. */
   checkEnd?(k: Kernel): Violation | undefined;
 }

@@ -33,6 +33,7 @@ export function createSingleElement(): Property {
   return {
     id: SINGLE_ELEMENT,
     description: 'at most one linked element per (map, cgroup) outside the owner-lock section (invariant 1)',
+    isStructural: true,
     checkStep: check,
     checkEnd: check,
   };

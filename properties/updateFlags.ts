@@ -43,13 +43,13 @@ function wrongResult(k: Kernel, o: Syscall): string | undefined {
   if (o.cgroup === null) return undefined; // the fd did not resolve
   if (f > BPF_EXIST && o.ret !== -EINVAL) return `flags ${o.flags} above BPF_EXIST must give -EINVAL`;
   if (!isKnownRet(k, o.ret)) return `${k.era} never returns it`;
-  if (f === BPF_NOEXIST && o.existedBefore && o.ret === 0 && !hasRemover(k, o.map, o.cgroup))
+  if (f === BPF_NOEXIST && o.existedBefore && o.ret === 0 && !hasRemover(k, o.map, o.cgroup, o))
     return 'BPF_NOEXIST on an existing element must give -EEXIST';
-  if (f === BPF_EXIST && !o.existedBefore && o.ret === 0 && !hasCreator(k, o.map, o.cgroup))
+  if (f === BPF_EXIST && !o.existedBefore && o.ret === 0 && !hasCreator(k, o.map, o.cgroup, o))
     return 'BPF_EXIST on a missing element must give -ENOENT';
-  if (f === BPF_NOEXIST && !o.existedBefore && o.ret === -EEXIST && !hasCreator(k, o.map, o.cgroup))
+  if (f === BPF_NOEXIST && !o.existedBefore && o.ret === -EEXIST && !hasCreator(k, o.map, o.cgroup, o))
     return '-EEXIST though no element existed or was created';
-  if (f === BPF_EXIST && o.existedBefore && o.ret === -ENOENT && !hasRemover(k, o.map, o.cgroup))
+  if (f === BPF_EXIST && o.existedBefore && o.ret === -ENOENT && !hasRemover(k, o.map, o.cgroup, o))
     return '-ENOENT though the element existed and nothing removed it';
   return undefined;
 }

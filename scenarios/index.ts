@@ -16,6 +16,7 @@ export { type Judgement, judgeReport, type Shortfall } from './engine/expectatio
 export type * from './engine/result.js';
 export { scenario } from './format/builder.js';
 export * from './generate/index.js';
+export { tuneHeapForExecutions } from './workers/heapTuning.js';
 
 interface EngineScenario extends LoadedScenario {
   readonly source: ScenarioSource;

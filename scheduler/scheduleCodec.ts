@@ -46,11 +46,16 @@ function checksum16(bytes: Uint8Array): number {
   return (h ^ (h >>> 16)) & 0xffff;
 }
 
+/** Throws (an encoder's caller bug) unless `n` is a non-negative safe integer. */
+function checkField(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new Error(`token fields must be non-negative safe integers, got ${n}`);
+}
+
 class Writer {
   readonly bytes: number[] = [];
   varint(n: number): void {
-    if (!Number.isSafeInteger(n) || n < 0)
-      throw new Error(`token fields must be non-negative safe integers, got ${n}`);
+    checkField(n);
     while (n >= 0x80) {
       this.bytes.push((n % 0x80) | 0x80);
       n = Math.floor(n / 0x80);
@@ -143,6 +148,7 @@ function writeChoices(w: Writer, choices: readonly number[]): void {
     let j = i + 1;
     while (choices[j] === v) j++; // undefined past the end ends the run
     const run = j - i;
+    checkField(v); // the short form packs v into 4 bits: 2.7 or -1 would not survive it
     if (v < 15 && run <= 16) w.bytes.push((v << 4) | (run - 1));
     else {
       w.bytes.push(0xf0);

@@ -16,7 +16,15 @@ import {
   cgroupStorageLookup,
   smapOf,
 } from '../localStorage/localStorage.js';
-import { busyLock, busyTrylock, busyUnlock } from '../localStorage/localStorageLock.js';
+import {
+  busyLock,
+  busyTrylock,
+  busyTrylockEffect,
+  busyTrylockStep,
+  busyUnlock,
+  busyUnlockEffect,
+  busyUnlockStep,
+} from '../localStorage/localStorageLock.js';
 import type { LocalStorageMap } from '../localStorage/localStorageState.js';
 import { bpfLocalStorageDestroy } from '../localStorage/localStorageTeardown.js';
 import { bpfLocalStorageUpdate } from '../localStorage/localStorageUpdate.js';
@@ -61,14 +69,46 @@ export function* cgrpStorageGet(
   value: readonly number[] | undefined,
   flags: number,
 ): Op<ObjId | null> {
+  const isNested = actor.hookDepth > 0;
+  const smap = smapOf(k, map);
+  // The observation records the state as the helper's first step runs (as
+  // afterFirstStep does), taken here in one generator: every step of a get
+  // passes through one layer fewer.
   let existedBefore = false;
   let begin = 0;
-  const atStart = (): void => {
+  let ret: ObjId | null = null;
+  if ((flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 || cg === null) {
+    // No step: NULL at once.
     existedBefore = cg !== null && isElemLinked(k, map, cg);
     begin = k.observations.length;
-  };
-  const isNested = actor.hookDepth > 0;
-  const ret = yield* afterFirstStep(bpfCgrpStorageGet(k, actor, smapOf(k, map), cg, value, flags), atStart);
+  } else if (!hasBusyCounter(k.era)) {
+    // E3: the first step is the lookup's.
+    const op = lookupOrCreate(k, actor, smap, cg, value, flags, true);
+    const first = op.next();
+    if (!first.done) yield first.value;
+    existedBefore = isElemLinked(k, map, cg);
+    begin = k.observations.length;
+    ret = first.done ? first.value : yield* op;
+  } else {
+    // E1/E2: bpf_cgrp_storage_trylock first; busyTrylock and busyUnlock as step and effect.
+    yield busyTrylockStep(k, actor);
+    existedBefore = isElemLinked(k, map, cg);
+    begin = k.observations.length;
+    const isNotBusy = busyTrylockEffect(k, actor);
+    if (isNotBusy || k.era !== 'E1') {
+      const frames = helperFramesOf(actor);
+      frames.push(isNotBusy ? GET_HOLDING_BUSY : GET_NOT_HOLDING_BUSY);
+      try {
+        ret = yield* lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy);
+      } finally {
+        frames.pop();
+      }
+      if (isNotBusy) {
+        yield busyUnlockStep(k, actor);
+        busyUnlockEffect(k, actor);
+      }
+    }
+  }
   k.observe({
     kind: 'helper',
     actor: actor.id,
@@ -84,41 +124,23 @@ export function* cgrpStorageGet(
   return ret;
 }
 
-function* bpfCgrpStorageGet(
-  k: Kernel,
-  actor: Actor,
-  smap: LocalStorageMap,
-  cg: CgroupId | null,
-  value: readonly number[] | undefined,
-  flags: number,
-): Op<ObjId | null> {
-  if ((flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 || cg === null) return null;
-  if (!hasBusyCounter(k.era)) return yield* lookupOrCreate(k, actor, smap, cg, value, flags, true);
-  const isNotBusy = yield* busyTrylock(k, actor);
-  if (!isNotBusy && k.era === 'E1') return null;
-  const ret = yield* inHelperFrame(
-    actor,
-    'bpf_cgrp_storage_get',
-    isNotBusy,
-    lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy),
-  );
-  if (isNotBusy) yield* busyUnlock(k, actor);
-  return ret;
+/** A helper call's frame on its actor (E1/E2), for 'helper-lock' observations; frames never change, so they are shared. */
+interface HelperFrame {
+  readonly helper: string;
+  readonly holdsBusy: boolean;
 }
+const GET_HOLDING_BUSY: HelperFrame = { helper: 'bpf_cgrp_storage_get', holdsBusy: true };
+const GET_NOT_HOLDING_BUSY: HelperFrame = { helper: 'bpf_cgrp_storage_get', holdsBusy: false };
+const DELETE_HOLDING_BUSY: HelperFrame = { helper: 'bpf_cgrp_storage_delete', holdsBusy: true };
 
 /**
- * Runs `op` as the body of helper `helper` on `actor` (E1/E2), noting whether the
- * helper holds its CPU's busy counter, for 'helper-lock' observations.
+ * The helper calls running on `actor`, innermost last. A helper pushes its frame
+ * around its body (inline, not as a wrapping generator every step would pass
+ * through) and pops it in a `finally`.
  */
-function* inHelperFrame<T>(actor: Actor, helper: string, holdsBusy: boolean, op: Op<T>): Op<T> {
+function helperFramesOf(actor: Actor): HelperFrame[] {
   if (actor.helperFrames === undefined) actor.helperFrames = [];
-  const frames = actor.helperFrames;
-  frames.push({ helper, holdsBusy });
-  try {
-    return yield* op;
-  } finally {
-    frames.pop();
-  }
+  return actor.helperFrames;
 }
 
 function* lookupOrCreate(
@@ -150,11 +172,12 @@ function* lookupOrCreate(
  * delete unlinked it first), or in E3 its lock error. Records a 'helper' observation.
  */
 export function* cgrpStorageDelete(k: Kernel, actor: Actor, map: MapId, cg: CgroupId | null): Op<number> {
-  let existedBefore = false;
-  const atStart = (): void => {
-    existedBefore = cg !== null && isElemLinked(k, map, cg);
-  };
-  const ret = yield* afterFirstStep(bpfCgrpStorageDelete(k, actor, smapOf(k, map), cg), atStart);
+  // afterFirstStep, inlined as in cgrpStorageGet.
+  const op = bpfCgrpStorageDelete(k, actor, smapOf(k, map), cg);
+  const first = op.next();
+  if (!first.done) yield first.value;
+  const existedBefore = cg !== null && isElemLinked(k, map, cg);
+  const ret = first.done ? first.value : yield* op;
   k.observe({
     kind: 'helper',
     actor: actor.id,
@@ -177,12 +200,14 @@ function* bpfCgrpStorageDelete(
   if (cg === null) return -EINVAL;
   if (!hasBusyCounter(k.era)) return yield* cgroupStorageDelete(k, actor, smap, cg);
   if (!(yield* busyTrylock(k, actor))) return -EBUSY;
-  const ret = yield* inHelperFrame(
-    actor,
-    'bpf_cgrp_storage_delete',
-    true,
-    cgroupStorageDelete(k, actor, smap, cg),
-  );
+  const frames = helperFramesOf(actor);
+  frames.push(DELETE_HOLDING_BUSY);
+  let ret: number;
+  try {
+    ret = yield* cgroupStorageDelete(k, actor, smap, cg);
+  } finally {
+    frames.pop();
+  }
   yield* busyUnlock(k, actor);
   return ret;
 }

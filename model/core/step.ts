@@ -86,3 +86,44 @@ export function runToCompletion<T>(op: Op<T>): T {
     if (r.done) return r.value;
   }
 }
+
+/** Steps a StepCache keeps at most (a scenario needs a few dozen). */
+const MAX_CACHED_STEPS = 4096;
+
+/**
+ * Shared steps of one access, each built once per (name, object): a step is
+ * immutable, so the hottest sites (rcu_read_lock, the busy counter, a storage
+ * lookup) hand out the same Step every time instead of a new label, array and
+ * access on every run. `label` turns the site's name argument into the label.
+ */
+export class StepCache {
+  private readonly byName = new Map<string, Map<number, Step>>();
+  private size = 0;
+
+  constructor(
+    private readonly kind: AccessKind,
+    private readonly label: (name: string) => string,
+  ) {}
+
+  /** The step of `name` touching `obj`. */
+  get(name: string, obj: number): Step {
+    let byObj = this.byName.get(name);
+    if (byObj === undefined) {
+      byObj = new Map();
+      this.byName.set(name, byObj);
+    }
+    let s = byObj.get(obj);
+    if (s === undefined) {
+      s = { label: this.label(name), accesses: [{ kind: this.kind, obj }] };
+      // Only a cache: a process that checks many generated scenarios starts it over.
+      if (++this.size > MAX_CACHED_STEPS) {
+        this.byName.clear();
+        this.size = 1;
+        byObj = new Map();
+        this.byName.set(name, byObj);
+      }
+      byObj.set(obj, s);
+    }
+    return s;
+  }
+}

@@ -181,6 +181,11 @@ export class Kernel {
   }
 }
 
+/** True when some program is attached at `hook`: callers on hot paths skip fireHook's generator otherwise. */
+export function isHooked(k: Kernel, hook: string): boolean {
+  return k.hooks.has(hook);
+}
+
 /**
  * Fires a hook point inside a kernel function: every program attached there
  * runs to completion, nested on the same actor (fentry, fexit, tp_btf), seeing

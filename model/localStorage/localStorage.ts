@@ -8,8 +8,8 @@
 import { EEXIST, ENOENT, type Errno, OK0, type Result } from '../core/errno.js';
 import type { CgroupId, MapId, ObjId } from '../core/ids.js';
 import { valueSlots } from '../core/map.js';
-import { type Op, rd, step, wr } from '../core/step.js';
-import { type Actor, fireHook, type Kernel } from '../kernel/kernel.js';
+import { type Op, rd, StepCache, step, wr } from '../core/step.js';
+import { type Actor, fireHook, isHooked, type Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 import { callRcu } from '../sync/rcuWorker.js';
 import { hookPoint, isAllocFailing, storageLock, storageUnlock } from './localStorageLock.js';
@@ -187,6 +187,11 @@ export function bpfSelemFreeList(
   for (const sel of freeList) bpfSelemFree(k, actor, sel, reuseNow);
 }
 
+const LOOKUP_HOOK = 'fentry/bpf_local_storage_lookup';
+const INSERT_CACHE_HOOK = 'fentry/__bpf_local_storage_insert_cache';
+const LOOKUP = new StepCache('read', (map) => `bpf_local_storage_lookup(${map})`);
+const RCU_DEREFERENCE = new StepCache('read', (cgroup) => `rcu_dereference(${cgroup}->bpf_cgrp_storage)`);
+
 /**
  * The inline bpf_local_storage_lookup() (out of line, and so traceable, before
  * 6.9: E1): cache slot first, then the list; a list hit fills the cache when
@@ -199,8 +204,8 @@ export function* bpfLocalStorageLookup(
   smap: LocalStorageMap,
   isCacheit: boolean,
 ): Op<ObjId | null> {
-  if (k.era === 'E1') yield* fireHook(k, 'fentry/bpf_local_storage_lookup', actor);
-  yield step(`bpf_local_storage_lookup(${smap.name})`, [rd(s.obj)]);
+  if (k.era === 'E1' && isHooked(k, LOOKUP_HOOK)) yield* fireHook(k, LOOKUP_HOOK, actor);
+  yield LOOKUP.get(smap.name, s.obj);
   const cached = s.cache[smap.cacheIdx] ?? null;
   const found = lookupNolock(k, actor, s, smap);
   if (found !== null && found !== cached && isCacheit)
@@ -237,7 +242,7 @@ function* bpfLocalStorageInsertCache(
   smap: LocalStorageMap,
   found: ObjId,
 ): Op<void> {
-  if (k.era !== 'E1') yield* fireHook(k, 'fentry/__bpf_local_storage_insert_cache', actor);
+  if (k.era !== 'E1' && isHooked(k, INSERT_CACHE_HOOK)) yield* fireHook(k, INSERT_CACHE_HOOK, actor);
   const r = yield* storageLock(k, actor, s.lock, [wr(s.obj)]);
   if (!r.ok) return;
   if (k.localStorages.selem(found).isInStorage) s.cache[smap.cacheIdx] = found;
@@ -256,7 +261,7 @@ export function* cgroupStorageLookup(
   isCacheit: boolean,
 ): Op<ObjId | null> {
   const c = k.cgroups.get(cg);
-  yield step(`rcu_dereference(${c.name}->bpf_cgrp_storage)`, [rd(c.obj)]);
+  yield RCU_DEREFERENCE.get(c.name, c.obj);
   k.memory.use(c.obj, `${actor.name} cgroup_storage_lookup`);
   if (c.bpfCgrpStorage === null) return null;
   return yield* bpfLocalStorageLookup(k, actor, k.localStorages.storage(c.bpfCgrpStorage), smap, isCacheit);

@@ -7,7 +7,7 @@
 import { EAGAIN, EINVAL, ENOMEM, err, OK0, ok, type Result } from '../core/errno.js';
 import type { CgroupId, ObjId } from '../core/ids.js';
 import { type Op, rd, step, wr } from '../core/step.js';
-import { type Actor, fireHook, type Kernel } from '../kernel/kernel.js';
+import { type Actor, fireHook, isHooked, type Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 import { callRcu } from '../sync/rcuWorker.js';
 import {
@@ -78,7 +78,8 @@ export function* bpfLocalStorageUpdate(
   mapFlags: number,
   origin: CreateOrigin = SYSCALL_ORIGIN,
 ): Op<Result<ObjId>> {
-  yield* fireHook(k, 'fentry/bpf_local_storage_update', actor);
+  if (isHooked(k, 'fentry/bpf_local_storage_update'))
+    yield* fireHook(k, 'fentry/bpf_local_storage_update', actor);
   const isLock = (mapFlags & BPF_F_LOCK) !== 0;
   if ((mapFlags & ~BPF_F_LOCK) > BPF_EXIST || (isLock && smap.spinLockSlot === undefined)) return err(EINVAL);
   const c = k.cgroups.get(cg);

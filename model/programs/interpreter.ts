@@ -12,10 +12,10 @@ import { bpfProgMapCompatible, valueSpinLock } from '../cgroupStorage/cgroupStor
 import { bpfGetLocalStorage, type ValuePtr } from '../cgroupStorage/cgroupStorageHelper.js';
 import { cgrpStorageDelete, cgrpStorageGet } from '../cgrpStorage/cgrpStorage.js';
 import { asObjId, type CgroupId } from '../core/ids.js';
-import { type Op, rd, rmw, step, wr } from '../core/step.js';
+import { type Op, rd, rmw, type Step, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
-import { rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
+import { rcuReadLock, rcuReadLockStep, rcuReadUnlock, rcuReadUnlockStep } from '../sync/rcuWorker.js';
 import type { BpfProgram, CgArg, Insn, MemRef, Src } from './bpfProgram.js';
 import { MAX_BPF_REG } from './bpfProgram.js';
 import { hookOf } from './bpfProgramSection.js';
@@ -56,27 +56,72 @@ interface Frame {
  * running on this CPU (prog->active, bpf_prog_inc_misses_counter), else under
  * migrate_disable + rcu_read_lock (or rcu_read_lock_trace when sleepable). Returns r0.
  */
-export function* runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx = {}): Op<number> {
-  const key = `${prog.name}@${actor.cpu}`;
-  yield* rcuReadLock(k, actor, prog.isSleepable);
-  const isRecursion = (k.progActive.get(key) ?? 0) > 0;
-  if (!isRecursion) k.progActive.set(key, 1);
-  const ret = isRecursion ? 0 : yield* runProgBody(k, actor, prog, ctx);
-  if (!isRecursion) k.progActive.set(key, 0);
-  yield* rcuReadUnlock(k, actor, prog.isSleepable);
-  return ret;
+export function runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx = {}): Op<number> {
+  return progRun(k, actor, prog, ctx, true);
 }
 
 /** Runs the instructions on the caller's RCU section (bpf_prog_run); progDepth counts the nesting. */
-export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op<number> {
-  if (prog.ebpf !== undefined) {
-    actor.progDepth++;
-    const r0 = yield* runEbpfBody(k, actor, prog, ctx);
-    actor.progDepth--;
-    return r0;
+export function runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op<number> {
+  return progRun(k, actor, prog, ctx, false);
+}
+
+/**
+ * runProg (`isTrampoline`) and runProgBody as one generator: both entry points
+ * hand out its generator, so every step of a run passes through one layer
+ * here, and loads, stores and atomics yield their step in this loop.
+ */
+function* progRun(
+  k: Kernel,
+  actor: Actor,
+  prog: BpfProgram,
+  ctx: ProgCtx,
+  isTrampoline: boolean,
+): Op<number> {
+  const key = isTrampoline ? `${prog.name}@${actor.cpu}` : '';
+  const isTrace = prog.isSleepable;
+  if (isTrampoline) {
+    // rcuReadLock as step and effect: no generator per run.
+    yield rcuReadLockStep(k, isTrace);
+    k.rcu.readLock(actor.id, isTrace);
   }
+  const isRecursion = isTrampoline && (k.progActive.get(key) ?? 0) > 0;
+  if (isTrampoline && !isRecursion) k.progActive.set(key, 1);
+  let ret = 0;
+  if (!isRecursion && prog.ebpf !== undefined) {
+    actor.progDepth++;
+    ret = yield* runEbpfBody(k, actor, prog, ctx);
+    actor.progDepth--;
+  } else if (!isRecursion) {
+    const f = enterProg(k, actor, prog, ctx);
+    let r0: number | undefined;
+    while (r0 === undefined) {
+      const insn = fetchInsn(f);
+      // Only loads, stores, atomics and calls yield; the rest run without a step.
+      if (insn.op === 'call') r0 = yield* execCall(f, insn);
+      else if (insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add') {
+        const at = address(f, insn.mem);
+        if (at === null) r0 = abort(f, `${insn.op} through NULL`);
+        else {
+          yield memStep(f, insn, at);
+          execMemInsn(f, insn, at);
+        }
+      } else r0 = execPrivateInsn(f, insn);
+    }
+    actor.progDepth--;
+    ret = r0;
+  }
+  if (isTrampoline) {
+    if (!isRecursion) k.progActive.set(key, 0);
+    yield rcuReadUnlockStep(k, isTrace);
+    k.rcu.readUnlock(actor.id, isTrace);
+  }
+  return ret;
+}
+
+/** A new run's frame, with progDepth counting it (the caller's loop decrements it at exit). */
+function enterProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Frame {
   actor.progDepth++;
-  const f: Frame = {
+  return {
     k,
     actor,
     ctx,
@@ -86,14 +131,6 @@ export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: Pro
     pc: 0,
     tailCalls: 0,
   };
-  let ret: number | undefined;
-  while (ret === undefined) {
-    const insn = fetchInsn(f);
-    // Only memory instructions and calls yield; the rest run without a generator.
-    ret = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
-  }
-  actor.progDepth--;
-  return ret;
 }
 
 /**
@@ -120,11 +157,6 @@ function fetchInsn(f: Frame): Insn {
   if (insn === undefined) throw new Error(`${f.prog.name}: pc ${f.pc} past the end (an unverified program?)`);
   f.pc++;
   return insn;
-}
-
-/** True for the instructions that touch shared state (and so yield a step). */
-function isMemInsn(insn: Insn): boolean {
-  return insn.op === 'call' || insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add';
 }
 
 /** Executes an instruction private to the run (registers, jumps, exit); returns r0 when the program exits. */
@@ -159,23 +191,14 @@ function execPrivateInsn(f: Frame, insn: Insn): number | undefined {
   }
 }
 
-/** Loads, stores, atomics and helper calls: each touches shared state in its own step. */
-function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
-  if (insn.op === 'call') return yield* execCall(f, insn);
-  if (insn.op !== 'ld' && insn.op !== 'st' && insn.op !== 'atomic_add')
-    throw new Error(`unhandled ${insn.op}`);
-  const at = address(f, insn.mem);
-  if (at === null) return abort(f, `${insn.op} through NULL`);
-  const label = `${f.prog.name}#${f.pc - 1}: ${insn.op} [${at.obj}+${at.slot}]`;
-  // atomic_add (BPF_ATOMIC | BPF_ADD without BPF_FETCH, kernel/bpf/core.c:
-  // ___bpf_prog_run) returns nothing: adds to one slot commute.
-  yield step(label, [insn.op === 'ld' ? rd(at.obj) : insn.op === 'atomic_add' ? rmw(at.obj) : wr(at.obj)]);
+/** What a load, store or atomic at `at` does once its step (memStep) runs. */
+function execMemInsn(f: Frame, insn: Extract<Insn, { op: 'ld' | 'st' | 'atomic_add' }>, at: ValuePtr): void {
   const data = checkedData(f, at);
   if (insn.op === 'ld') {
     const loaded = data?.[at.slot] ?? 0;
     f.regs[insn.dst] = loaded;
     f.loadedFrom[insn.dst] = { obj: at.obj, slot: at.slot, loaded };
-    return undefined;
+    return;
   }
   const v = scalar(src(f, insn.src));
   const isAtomic = insn.op === 'atomic_add';
@@ -190,7 +213,34 @@ function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
     ...(delta === undefined ? {} : { delta }),
     ...(data === undefined ? {} : { value: data[at.slot]! }),
   });
-  return undefined;
+}
+
+/** The step a memory instruction yielded last, kept while it touches the same slot. */
+interface MemStep {
+  readonly prog: BpfProgram;
+  readonly obj: number;
+  readonly slot: number;
+  readonly step: Step;
+}
+const memSteps = new WeakMap<Insn, MemStep>();
+
+/**
+ * The step of a load, store or atomic at `at`: built once per instruction and
+ * slot, then shared (a step is immutable; a new label and access on every run
+ * were most of a run's garbage).
+ */
+function memStep(f: Frame, insn: Extract<Insn, { op: 'ld' | 'st' | 'atomic_add' }>, at: ValuePtr): Step {
+  const last = memSteps.get(insn);
+  if (last !== undefined && last.obj === at.obj && last.slot === at.slot && last.prog === f.prog)
+    return last.step;
+  const label = `${f.prog.name}#${f.pc - 1}: ${insn.op} [${at.obj}+${at.slot}]`;
+  // atomic_add (BPF_ATOMIC | BPF_ADD without BPF_FETCH, kernel/bpf/core.c:
+  // ___bpf_prog_run) returns nothing: adds to one slot commute.
+  const s = step(label, [
+    insn.op === 'ld' ? rd(at.obj) : insn.op === 'atomic_add' ? rmw(at.obj) : wr(at.obj),
+  ]);
+  memSteps.set(insn, { prog: f.prog, obj: at.obj, slot: at.slot, step: s });
+  return s;
 }
 
 /** For a plain store of a value loaded from the same slot plus constants, the increment it meant. */

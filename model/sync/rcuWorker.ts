@@ -16,7 +16,7 @@
  * enablers release it. Neither waits for the other any more, so neither reads
  * the other's queue.
  */
-import { type Access, acq, type Op, rd, rel, rmw, step, wr } from '../core/step.js';
+import { type Access, acq, type Op, rd, rel, type Step, StepCache, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
 
@@ -116,6 +116,9 @@ export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<vo
   });
 }
 
+const RCU_READ_LOCK = new StepCache('atomic', (flavour) => `rcu_read_lock${flavour}`);
+const RCU_READ_UNLOCK = new StepCache('atomic', (flavour) => `rcu_read_unlock${flavour}`);
+
 /**
  * rcu_read_lock() (or rcu_read_lock_trace() with `trace`) as its own step. It
  * changes only this actor's nesting (the kernel's preempt count or
@@ -125,12 +128,25 @@ export function* rcuBarrier(k: Kernel, actor: Actor, flavour: RcuFlavour): Op<vo
  * period already started, so it touches an object of its own (Kernel.rcuOpenObj).
  */
 export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_lock${trace ? '_trace' : ''}`, [rmw(k.rcuOpenObj)]);
+  yield rcuReadLockStep(k, trace);
   k.rcu.readLock(actor.id, trace);
 }
 
 /** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step; an atomic like rcuReadLock. */
 export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield step(`rcu_read_unlock${trace ? '_trace' : ''}`, [rmw(k.rcuCloseObj)]);
+  yield rcuReadUnlockStep(k, trace);
   k.rcu.readUnlock(actor.id, trace);
+}
+
+/**
+ * rcuReadLock's step, for the program runner's hot path: yielding it, then
+ * calling k.rcu.readLock(actor.id, trace), is rcuReadLock without a generator.
+ */
+export function rcuReadLockStep(k: Kernel, trace: boolean): Step {
+  return RCU_READ_LOCK.get(trace ? '_trace' : '', k.rcuOpenObj);
+}
+
+/** rcuReadUnlock's step; yielding it, then calling k.rcu.readUnlock(actor.id, trace), is rcuReadUnlock. */
+export function rcuReadUnlockStep(k: Kernel, trace: boolean): Step {
+  return RCU_READ_UNLOCK.get(trace ? '_trace' : '', k.rcuCloseObj);
 }

@@ -36,12 +36,31 @@ export type WorldBuilder = (choose: (n: number) => number) => World;
 interface LastStep {
   /** Its footprint only reads: it changed no shared state (footprints are honest). */
   isReadOnly: boolean;
+  /**
+   * Its accesses are all reads, atomics or objects private to its task: it
+   * changed no storage structure (Property.isStructural).
+   */
+  isStructureKept: boolean;
   /** Model steps run, when counted (WorldOptions.modelSteps). */
   readonly modelSteps: { count: number } | undefined;
 }
 
 function isReadOnlyFootprint(accesses: readonly Access[]): boolean {
   for (let i = 0; i < accesses.length; i++) if (accesses[i]!.kind !== 'read') return false;
+  return true;
+}
+
+/** True when every access reads, is an atomic, or touches an object private to `task` (`priv`, when known). */
+function keepsStructure(
+  accesses: readonly Access[],
+  task: number,
+  priv: PrivateObjects | undefined,
+): boolean {
+  for (let i = 0; i < accesses.length; i++) {
+    const a = accesses[i]!;
+    if (a.kind === 'read' || a.kind === 'atomic') continue;
+    if (priv === undefined || priv.ownerOf.get(a.obj) !== task) return false;
+  }
   return true;
 }
 
@@ -58,8 +77,13 @@ class ActorTask implements Task {
   private pending: Step | undefined;
   /** The accesses of the first step that ran last (as the scheduler saw it). */
   private firstAccesses: readonly Access[] = [];
-  /** The model steps the last step() ran after the first (its atomic block), for labels. */
-  private absorbed: Step[] = [];
+  /**
+   * The model steps the last step() ran after the first (its atomic block), for
+   * labels: absorbed[0..absorbedCount). Entries past the count are stale, kept
+   * so the array is reused (setting `length` on every step cost more than the rest of it).
+   */
+  private readonly absorbed: Step[] = [];
+  private absorbedCount = 0;
   private firstLabel = '';
 
   /** The pending step as the scheduler sees it: with the CPU's preemption object when the CPU is shared. */
@@ -113,38 +137,45 @@ class ActorTask implements Task {
     const s = this.pending!;
     this.firstAccesses = this.seen!.accesses;
     let isReadOnly = isReadOnlyFootprint(this.firstAccesses);
+    let isStructureKept = keepsStructure(this.firstAccesses, this.index, this.priv);
     this.priv?.check(this.index, this.firstAccesses, s.label);
     this.firstLabel = s.label;
-    this.absorbed.length = 0;
+    this.absorbedCount = 0;
     this.kernel.runningStep = s;
     this.advance();
     const priv = this.priv;
     if (priv !== undefined) {
       for (
         let p = this.pending;
-        p !== undefined && this.absorbed.length < MAX_BLOCK_STEPS && priv.isInvisible(this.index, p);
+        p !== undefined && this.absorbedCount < MAX_BLOCK_STEPS && priv.isInvisible(this.index, p);
         p = this.pending
       ) {
-        this.absorbed.push(p);
+        this.absorbed[this.absorbedCount++] = p;
         if (!isReadOnlyFootprint(p.accesses)) isReadOnly = false;
+        if (!keepsStructure(p.accesses, this.index, priv)) isStructureKept = false;
         this.kernel.runningStep = p;
         this.advance();
       }
     }
     this.last.isReadOnly = isReadOnly;
-    if (this.last.modelSteps !== undefined) this.last.modelSteps.count += 1 + this.absorbed.length;
+    this.last.isStructureKept = isStructureKept;
+    if (this.last.modelSteps !== undefined) this.last.modelSteps.count += 1 + this.absorbedCount;
     this.kernel.runningStep = undefined;
   }
 
   /** The accesses of the step that ran last, with those of its atomic block (traces only). */
   lastAccesses(): readonly Access[] {
-    return [this.firstAccesses, ...this.absorbed.map((p) => p.accesses)].flat();
+    return [this.firstAccesses, ...this.blockSteps().map((p) => p.accesses)].flat();
   }
 
   lastLabel(): string {
     let label = this.firstLabel;
-    for (const p of this.absorbed) label += `; ${p.label}`;
+    for (const p of this.blockSteps()) label += `; ${p.label}`;
     return label;
+  }
+
+  private blockSteps(): readonly Step[] {
+    return this.absorbed.slice(0, this.absorbedCount);
   }
 
   private advance(): void {
@@ -263,12 +294,13 @@ export function toExecutionFactory(
     const withStep = world.properties.filter((p) => p.checkStep !== undefined);
     const stepChecks = withStep.map((p) => p.checkStep!.bind(p));
     const isFactDriven = withStep.map((p) => p.isFactDriven === true);
+    const isStructural = withStep.map((p) => p.isStructural === true);
     const stepGoals = world.reachability.flatMap((g) =>
       g.observeStep === undefined ? [] : [g.observeStep.bind(g)],
     );
     const describer = new StepDescriber(k);
     const cpuObjs = sharedCpuObjects(k, world.bodies);
-    const last: LastStep = { isReadOnly: false, modelSteps: options.modelSteps };
+    const last: LastStep = { isReadOnly: false, isStructureKept: false, modelSteps: options.modelSteps };
     const priv = isAtomicBlocks ? privateObjectsOf(k, world.bodies) : undefined;
     // Facts the model appends as they happen (results, memory faults, lock-order edges).
     const factCount = (): number => k.observations.length + k.memory.faults.length + k.locks.edges.length;
@@ -293,6 +325,7 @@ export function toExecutionFactory(
         if (last.isReadOnly && !isNewFact) return undefined;
         for (let i = 0; i < stepChecks.length; i++) {
           if (!isNewFact && isFactDriven[i]) continue;
+          if (last.isStructureKept && isStructural[i]) continue;
           const v = stepChecks[i]!(k);
           if (v !== undefined) return v;
         }

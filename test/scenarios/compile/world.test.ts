@@ -5,7 +5,8 @@
  * step whose footprint only reads and that added no fact leaves the state the
  * last check saw, so the checks are skipped there; a fact-driven check (one
  * that only reads facts appended since its last call) runs only after a step
- * that appended one.
+ * that appended one, and a structural check (one that reads only the storage
+ * structure) only after a step that wrote, locked or unlocked a shared object.
  */
 import { describe, expect, it } from 'vitest';
 import type { Kernel } from '../../../model/kernel/kernel.js';
@@ -67,5 +68,37 @@ describe('world', () => {
     // get's or a syscall's result, an increment, an element's creation) come
     // from 13 steps, the only ones after which the fact-driven check runs.
     expect([r.status, r.steps, readOnly, checks, factChecks]).toEqual(['passed', 37, 12, 26, 13]);
+  });
+
+  it('runs structural checks only after steps that write, lock or unlock a shared object', () => {
+    const build = builderOf('doc-counter', { cpus: 2, iterations: 2 });
+    let structuralChecks = 0;
+    const structural: Property = {
+      id: 'structural',
+      description: 'counts its step checks; reads only the storage structure',
+      isStructural: true,
+      checkStep: (_k: Kernel) => {
+        structuralChecks++;
+        return undefined;
+      },
+    };
+    const f = toExecutionFactory((choose) => {
+      const w = build(choose);
+      return { ...w, properties: [...w.properties, structural] };
+    });
+    const labels: string[] = [];
+    const strategy = recordingStrategy(createRandomStrategy('world'), (rec) => {
+      for (const e of rec.events)
+        if (e.accesses.some((a) => a.kind === 'write' || a.kind === 'acquire' || a.kind === 'release'))
+          labels.push(e.label);
+    });
+    const r = explore(f, strategy, { maxExecutions: 1 });
+    // Of the same execution's 37 steps, 10 write, lock or unlock a shared object:
+    // the bucket-lock section of the create that published the storage, three
+    // owner-lock sections, the RCU worker's grace-period wait and the callback
+    // that frees an element after it. The other 27 only
+    // read, or run atomics (rcu_read_lock/unlock, atomic_add) and the CPU's own
+    // busy counter, which change no storage structure.
+    expect([r.steps, structuralChecks, labels.length]).toEqual([37, 10, 10]);
   });
 });
