@@ -214,6 +214,19 @@ describe('zeroed-or-initial (invariant 12)', () => {
     expect(createZeroedOrInitial().checkEnd?.(w.k)).toBeUndefined();
   });
 
+  it("a storage buffer allocated in one step with its struct bpf_cgroup_storage is attach's, zeroed", () => {
+    const w = makeWorld();
+    const p = createZeroedOrInitial();
+    p.checkStep?.(w.k);
+    w.k.memory.alloc(7001 as ObjId, 'cgroup_storage', 'cs storage');
+    w.k.memory.alloc(7002 as ObjId, 'storage_buf', 'cs buf', [0, 5]);
+    expect(p.checkStep?.(w.k)?.message).toBe(
+      'cs buf 7002 was allocated with slot 1 = 5; bpf_cgroup_storage_alloc zeroes it',
+    );
+    w.k.memory.alloc(7003 as ObjId, 'storage_buf', 'cs buf', [0, 5]);
+    expect(p.checkStep?.(w.k)).toBeUndefined();
+  });
+
   it('a per-CPU buffer starts zeroed; a lone storage buffer (a userspace copy) may hold anything', () => {
     const w = makeWorld();
     const p = createZeroedOrInitial();

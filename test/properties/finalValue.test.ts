@@ -98,7 +98,7 @@ describe('final-value: the property', () => {
     expect(endOf(w, { map: w.map, cgroup: w.cg, value: [0], anyOf: [[1], [7]] })).toBeUndefined();
   });
 
-  it('is violated by a value that differs, showing the expectation padded to the length of what it holds', () => {
+  it('is violated by a value that differs, showing the expectation padded with zeros to the length of what it holds, never cut', () => {
     const w = makeWorld();
     update(w, [7, 1]);
     expect(endOf(w, { map: w.map, cgroup: w.cg, value: [7] })).toBe(
@@ -106,8 +106,6 @@ describe('final-value: the property', () => {
     );
     expect(endOf(w, { map: w.map, cgroup: w.cg, value: [7, 1, 2] })).toBe(
       'at the end m1[cg] holds [7, 1]; the scenario expects [7, 1, 2]',
-    );
-      /^at the end m1\[cg\] holds \[7, 1\]/,
     );
   });
 

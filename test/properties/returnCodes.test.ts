@@ -278,10 +278,15 @@ describe('update-flags (invariant 14)', () => {
     expect(update('E2', 0, { flags: BPF_NOEXIST, existedBefore: true }, unlink)).toBeUndefined();
   });
 
-  it('EXIST that succeeds on an element that existed is fine', () => {
-    // (EXIST succeeding on a missing element is excused by hasCreator, which counts
-    // that very update as a creator: the property cannot report it as it stands.)
+  it('EXIST on a missing element must give -ENOENT unless something else created one', () => {
+    expect(update('E2', 0, { flags: BPF_EXIST, existedBefore: false })).toBe(
+      'BPF_MAP_UPDATE_ELEM(m1, cg, flags 2) by U returned 0: BPF_EXIST on a missing element must give -ENOENT',
+    );
     expect(update('E2', 0, { flags: BPF_EXIST, existedBefore: true })).toBeUndefined();
+    const created = (w: World): Observation[] => [
+      { ...helper(w, 'bpf_cgrp_storage_get', 5, { flags: 1 }), existedBefore: false } as Observation,
+    ];
+    expect(update('E2', 0, { flags: BPF_EXIST, existedBefore: false }, created)).toBeUndefined();
   });
 
   it('-EEXIST needs an element that existed or was created; -ENOENT one that was missing or removed', () => {
