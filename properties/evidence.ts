@@ -41,6 +41,7 @@ export function hasCreator(k: Kernel, map: MapId, cg: CgroupId, judged?: Observa
  * result) is its own doing (a replace) and excuses nothing.
  */
 export function hasRemover(k: Kernel, map: MapId, cg: CgroupId, judged?: Observation): boolean {
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: indexOf(undefined) is -1 too, and without `judged` nothing is its own
   const end = judged === undefined ? -1 : k.observations.indexOf(judged);
   const begin = judged !== undefined && 'begin' in judged ? (judged.begin ?? end) : end;
   for (let i = 0; i < k.observations.length; i++) {
