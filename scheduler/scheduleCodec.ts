@@ -141,6 +141,7 @@ function readOptions(r: Reader): Record<string, string | number> {
 function writeChoices(w: Writer, choices: readonly number[]): void {
   let runs = 0;
   // choices[-1] is undefined, so the first entry starts a run
+  // Stryker disable next-line ArithmeticOperator: comparing with the next entry counts each run's last entry instead of its first: the same count
   for (let i = 0; i < choices.length; i++) if (choices[i] !== choices[i - 1]) runs++;
   w.varint(runs);
   for (let i = 0; i < choices.length; ) {
