@@ -114,3 +114,33 @@ describe('map-free-clean leftovers', () => {
     expect(leftoverOfMap(w.k, w.map)).toBeUndefined();
   });
 });
+
+describe('no-create-on-dying and no-errno-from-get corners', () => {
+  it('an allocation that is no element is not judged as a create', async () => {
+    const { createNoCreateOnDying } = await import('../../properties/noCreateOnDying.js');
+    const w = makeWorld();
+    const p = createNoCreateOnDying();
+    p.checkStep?.(w.k);
+    w.k.memory.alloc(7001 as ObjId, 'storage_buf', 'cs buf', [0]);
+    w.k.cgroups.get(w.cg).state = 'freed';
+    expect(p.checkStep?.(w.k)).toBeUndefined();
+  });
+
+  it('a get that returned 0 returned no element (0 is no errno)', async () => {
+    const { createNoErrnoFromGet } = await import('../../properties/noErrnoFromGet.js');
+    const w = makeWorld();
+    w.k.observe({
+      kind: 'helper',
+      actor: w.a.id,
+      helper: 'bpf_cgrp_storage_get',
+      map: w.map,
+      cgroup: w.cg,
+      flags: 0,
+      ret: 0,
+      existedBefore: false,
+    });
+    expect(createNoErrnoFromGet().checkEnd?.(w.k)?.message).toBe(
+      'bpf_cgrp_storage_get(m1, cg, flags 0) on A returned object 0, not an element of that map and cgroup',
+    );
+  });
+});

@@ -13,7 +13,7 @@ import { decodeToken, encodeToken, hashContent, type ReplayToken } from '../../s
 import type { SchedulerView } from '../../scheduler/strategy.js';
 import type { TaskId } from '../../scheduler/task.js';
 import { formatTrace, TraceRecorder } from '../../scheduler/trace.js';
-import { choice, local, type Op, program, set } from './programs.js';
+import { at, choice, local, type Op, program, set } from './programs.js';
 
 const ids = (...xs: number[]) => xs as TaskId[];
 
@@ -21,10 +21,11 @@ describe('pct without beginExecution', () => {
   it('a first execution not begun explicitly is execution 0', () => {
     const view: SchedulerView = { tasks: Array(4).fill({}) as never, now: () => 0, steps: () => 0 };
     const picks = (isBegun: boolean) => {
-      const s = createPctStrategy({ depth: 2, maxStepsEstimate: 5 }, 'p');
+      const s = createPctStrategy({ depth: 2, maxStepsEstimate: 5 }, 'q');
       if (isBegun) s.beginExecution(0);
       return [s.nextTask(ids(0, 1, 2, 3), undefined, view), s.nextTask(ids(0, 1, 3), undefined, view)];
     };
+    expect(picks(true)).toEqual([1, 1]); // seed q gives task 1 the highest priority
     expect(picks(false)).toEqual(picks(true));
   });
 });
@@ -208,5 +209,59 @@ describe('footprint audit details', () => {
       ...lastWriter,
     });
     expect(auditCommutation(g, [0, 1])).toEqual([]);
+  });
+});
+
+describe('commutation audit: which pairs it tries', () => {
+  const hidden = (v: number): Op => ({ ...set('x', v), writes: [] });
+  const lastIs = (v: number) => ({
+    checkEnd: (st: { get(n: string): number }) =>
+      st.get('x') === v ? { invariant: 'last-writer', message: `x = ${v}` } : undefined,
+  });
+
+  it('a clock advance is never half of a pair, so it spends none of maxPairs', () => {
+    const f = program({
+      tasks: [
+        { name: 'A', ops: [at(5, hidden(1))] },
+        { name: 'B', ops: [at(5, hidden(2))] },
+      ],
+      ...lastIs(2),
+    });
+    // @5 A B: the only pair is (A, B)
+    expect(auditCommutation(f, [0, 1], 1)).toHaveLength(1);
+    const g = program({
+      tasks: [
+        { name: 'A', ops: [hidden(1)] },
+        { name: 'B', ops: [at(5, hidden(2))] },
+        { name: 'C', ops: [at(5, hidden(3))] },
+      ],
+      ...lastIs(3),
+    });
+    // A @5 B C: (A, @5) and (@5, B) are skipped; (B, C) is the first pair
+    expect(auditCommutation(g, [0, 1, 2], 1)).toEqual([
+      { at: 2, first: 'write(x=2)@5', second: 'write(x=3)@5', difference: ' => finished' },
+    ]);
+  });
+
+  it('maxPairs counts the pairs tried: 1 stops after the first of two findings', () => {
+    // each step appends its digit to x without declaring the write: every swap changes x
+    const digit = (v: number): Op => ({
+      label: `x=10x+${v}`,
+      reads: [],
+      writes: [],
+      run: (st) => {
+        st.vars.set('x', 10 * st.get('x') + v);
+      },
+    });
+    const f = program({
+      tasks: [
+        { name: 'A', ops: [digit(1)] },
+        { name: 'B', ops: [digit(2)] },
+        { name: 'C', ops: [digit(3)] },
+      ],
+      checkEnd: (st) => ({ invariant: `x-${st.get('x')}`, message: 'x' }),
+    });
+    expect(auditCommutation(f, [0, 1, 2]).length).toBe(2);
+    expect(auditCommutation(f, [0, 1, 2], 1).length).toBe(1);
   });
 });
