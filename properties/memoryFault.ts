@@ -25,5 +25,5 @@ export function createMemoryFaultProperty(
     }
     return undefined;
   };
-  return { id, description, checkStep: check, checkEnd: check, isFactDriven: true };
+  return { id, description, checkStep: check, checkEnd: check, isFactDriven: true, factLog: 'faults' };
 }
