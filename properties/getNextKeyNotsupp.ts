@@ -31,6 +31,7 @@ export function createGetNextKeyNotsupp(): Property {
     description: 'BPF_MAP_GET_NEXT_KEY on the NEW map returns -ENOTSUPP (invariant 15)',
     // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fact through its LogCursor; false costs time, never a verdict
     isFactDriven: true,
+    factLog: 'observations',
     checkStep: check,
     checkEnd: check,
   };

@@ -35,6 +35,7 @@ export function createLockOrder(): Property {
       'owner lock before bucket lock, and no owner/bucket lock taken while holding its own class in E1/E2',
     // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fact through its LogCursor; false costs time, never a verdict
     isFactDriven: true,
+    factLog: 'edges',
     checkStep: check,
     checkEnd: check,
   };

@@ -26,5 +26,5 @@ export function createMemoryFaultProperty(
     return undefined;
   };
   // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fault through its LogCursor; false costs time, never a verdict
-  return { id, description, checkStep: check, checkEnd: check, isFactDriven: true };
+  return { id, description, checkStep: check, checkEnd: check, isFactDriven: true, factLog: 'faults' };
 }
