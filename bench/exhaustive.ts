@@ -28,6 +28,8 @@ export interface ExhaustiveRow {
   readonly budgetSeconds: number;
   /** Classes of interchangeable CPUs the run used (empty: none). */
   readonly symmetry: readonly string[];
+  /** The search's estimate of its executions in all (Knuth's estimator over the branching seen), when it gives one. */
+  readonly estimated: number | undefined;
 }
 
 /** Classes one search explored, and its seconds (classes undefined: not complete within the budget). */
@@ -84,6 +86,10 @@ async function runDpor(
     seconds: t.ms / 1000,
     budgetSeconds: seconds,
     symmetry: r.symmetry ?? [],
+    estimated:
+      typeof r.strategyInfo?.estimatedExecutions === 'number'
+        ? r.strategyInfo.estimatedExecutions
+        : undefined,
   };
 }
 

@@ -246,7 +246,11 @@ function exhaustiveRows(rows: readonly ExhaustiveRow[]): string[][] {
     r.scenario,
     paramsText(r.params),
     r.verdict,
-    r.complete ? 'yes' : r.verdict !== 'pass' ? 'stopped at it' : `no (${fmt(r.budgetSeconds, 1)} s budget)`,
+    r.complete
+      ? 'yes'
+      : r.verdict !== 'pass'
+        ? 'stopped at it'
+        : `no (${fmt(r.budgetSeconds, 1)} s budget; ~${fmt(r.estimated)} estimated)`,
     fmt(r.executions),
     fmt(r.abandoned),
     fmt(r.seconds, 1),

@@ -70,6 +70,7 @@ export function createDeleteErrno(): Property {
     description: 'delete returns 0, -ENOENT, -EINVAL, -EBUSY (E1/E2) or a lock error (E3) (invariant 13)',
     // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fact through its LogCursor; false costs time, never a verdict
     isFactDriven: true,
+    factLog: 'observations',
     checkStep: check,
     checkEnd: check,
   };

@@ -37,6 +37,7 @@ export function createE3SingleFree(): Property {
       if (o.kind !== 'cgroup-free') continue;
       // E3 destroy leaves cgrp->bpf_cgrp_storage naming the storage it tore down.
       const sid = k.cgroups.get(o.cgroup).bpfCgrpStorage;
+      // Stryker disable next-line ConditionalExpression: storages (keyed by ObjId) has no null key, so get(null) is undefined too
       const s = sid === null ? undefined : k.localStorages.storages.get(sid);
       if (s === undefined || s.ownerRefcnt === 0) continue;
       return violation(

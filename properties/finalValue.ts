@@ -57,6 +57,7 @@ const show = (v: readonly number[] | undefined): string =>
 function isSame(got: readonly number[] | undefined, want: readonly number[] | undefined): boolean {
   if (got === undefined || want === undefined) return got === want;
   const n = Math.max(got.length, want.length);
+  // Stryker disable next-line EqualityOperator: index n is past both arrays, where both read as 0
   for (let i = 0; i < n; i++) if ((got[i] ?? 0) !== (want[i] ?? 0)) return false;
   return true;
 }
@@ -68,7 +69,8 @@ function mismatch(k: Kernel, e: FinalExpectation): Violation | undefined {
   const padded = wants.map((want) =>
     want === undefined
       ? undefined
-      : Array.from({ length: got?.length ?? want.length }, (_, i) => want[i] ?? 0),
+      : // Missing words are zero: shown up to the value's length, never cut below the expectation's.
+        Array.from({ length: Math.max(got?.length ?? 0, want.length) }, (_, i) => want[i] ?? 0),
   );
   const key = `${mapName(k, e.map)}[${cgroupName(k, e.cgroup)}${e.attachType === undefined ? '' : `, ${e.attachType}`}]`;
   const expected = padded.length === 1 ? show(padded[0]) : `one of ${padded.map(show).join(', ')}`;

@@ -17,10 +17,15 @@ function check(k: Kernel): Violation | undefined {
   const setup = k.setupActor.id;
   const prealloc = new Set<string>();
   for (const o of k.observations) {
-    if (o.kind === 'syscall' && o.actor === setup && o.cmd === 'BPF_MAP_UPDATE_ELEM' && o.ret === 0)
-      prealloc.add(`${o.map}:${o.cgroup}`);
-    if (o.kind !== 'helper' || o.helper !== GET || o.cgroup === null) continue;
-    if (!prealloc.has(`${o.map}:${o.cgroup}`) || (o.ret !== null && o.ret > 0)) continue;
+    if (o.kind === 'syscall') {
+      if (o.actor === setup && o.cmd === 'BPF_MAP_UPDATE_ELEM' && o.ret === 0)
+        prealloc.add(`${o.map}:${o.cgroup}`);
+      continue;
+    }
+    // Stryker disable next-line ConditionalExpression: an observation of another kind has no `helper`, so the next line skips it anyway
+    if (o.kind !== 'helper') continue;
+    if (o.helper !== GET || o.cgroup === null) continue;
+    if (!prealloc.has(`${o.map}:${o.cgroup}`) || (o.ret ?? 0) > 0) continue;
     if (hasRemover(k, o.map, o.cgroup)) continue;
     return violation(
       GET_FINDS_PREALLOC,

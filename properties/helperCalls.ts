@@ -18,7 +18,9 @@ export type GetObservation = Extract<Observation, { kind: 'helper' }>;
  */
 export function nullGetAt(k: Kernel, i: number): GetObservation | undefined {
   const o = k.observations[i]!;
-  if (o.kind !== 'helper' || o.helper !== GET || o.ret !== null || o.cgroup === null) return undefined;
+  // Stryker disable next-line ConditionalExpression: other kinds have no `helper`, so the next line skips them anyway
+  if (o.kind !== 'helper') return undefined;
+  if (o.helper !== GET || o.ret !== null || o.cgroup === null) return undefined;
   if ((o.flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 || o.begin === undefined) return undefined;
   return o;
 }

@@ -73,6 +73,7 @@ export function createMapFreeClean(): Property {
     description: "after map_free none of the map's elements or pending callbacks remain (invariant 9)",
     // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fact through its LogCursor; false costs time, never a verdict
     isFactDriven: true,
+    factLog: 'observations',
     checkStep: check,
     checkEnd: check,
   };

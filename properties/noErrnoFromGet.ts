@@ -54,6 +54,7 @@ export function createNoErrnoFromGet(): Property {
       'bpf_cgrp_storage_get returns an element of that map and cgroup or NULL, never an errno (invariant 10)',
     // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fact through its LogCursor; false costs time, never a verdict
     isFactDriven: true,
+    factLog: 'observations',
     checkStep: check,
     checkEnd: check,
   };

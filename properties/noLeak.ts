@@ -67,6 +67,7 @@ function leakedDeprecated(k: Kernel, pending: ReadonlySet<number>): string | und
     if (!isCgroupStorageMap(m)) continue;
     for (const s of m.list) {
       linked.add(s.obj);
+      // Stryker disable next-line ConditionalExpression: adding null to the set matches no object id
       if (s.buf !== null) linked.add(s.buf);
       for (const b of s.percpuBufs) linked.add(b);
     }

@@ -44,6 +44,7 @@ export function createNoLockWhileBusy(): Property {
       'E1/E2: a helper takes a storage lock only after its own trylock succeeded, and never one that a context it interrupted holds (invariant 18)',
     // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fact through its LogCursor; false costs time, never a verdict
     isFactDriven: true,
+    factLog: 'observations',
     checkStep: check,
     checkEnd: check,
   };

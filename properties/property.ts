@@ -25,6 +25,13 @@ export interface Property {
    */
   readonly isFactDriven?: boolean;
   /**
+   * With isFactDriven, when checkStep reads one of those logs only: which one.
+   * It is then not called after a step that appended to the others only
+   * (most facts are observations; memory faults and lock-order edges are rare).
+   * @defaultValue any of the three
+   */
+  readonly factLog?: FactLog;
+  /**
    * True when checkStep reads only the NEW map's storage structure (owner
    * lists, caches, owner pointers, buckets and their locks, elements and their
    * memory state, the cgroup's dying flag). Footprints are honest, and the
@@ -38,6 +45,9 @@ export interface Property {
   /** Checked when every actor has finished. */
   checkEnd?(k: Kernel): Violation | undefined;
 }
+
+/** The append-only kernel logs a fact-driven property reads (Property.factLog). */
+export type FactLog = 'observations' | 'faults' | 'edges';
 
 /**
  * A reachability ("sometimes") check: a condition that must hold in at least

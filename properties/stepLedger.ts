@@ -46,6 +46,12 @@ export class StepLedger {
   readonly objects = new Map<ObjId, ObjLedger>();
   /** Objects in the order their allocation was seen at step time. */
   readonly allocated: ObjId[] = [];
+  /**
+   * The syncs (ObjLedger.snapshotAt) that saw a struct bpf_cgroup_storage
+   * allocated: the buffers allocated with one are attach's, zeroed by
+   * bpf_cgroup_storage_alloc. The struct has no data, so it is not in `allocated`.
+   */
+  readonly storageAllocSyncs = new Set<number>();
   /** A cgroup was freed while another actor that had looked it up was in a program or RCU section. */
   isFreedWhileRunning = false;
   /** A helper failed (NULL, -EBUSY, -EDEADLK) while its CPU's storage code was already busy or locked. */
@@ -72,7 +78,9 @@ export class StepLedger {
   private snapshotNew(k: Kernel, isAtStep: boolean): void {
     let i = 0;
     for (const o of k.memory.objects.values()) {
-      if (i++ < this.memSeen || o.data === undefined || !isAtStep) continue;
+      if (i++ < this.memSeen || !isAtStep) continue;
+      if (o.kind === 'cgroup_storage') this.storageAllocSyncs.add(this.syncNo);
+      if (o.data === undefined) continue;
       this.objects.set(o.id, { start: [...o.data], snapshotAt: this.syncNo, slots: new Map() });
       this.allocated.push(o.id);
     }

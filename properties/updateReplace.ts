@@ -142,6 +142,7 @@ export function createUpdateReplace(): Property {
       'an update without BPF_F_LOCK publishes a new element and leaves the old one unchanged; with BPF_F_LOCK it is in place (invariant 16)',
     // Stryker disable next-line BooleanLiteral: only lets the engine skip a checkStep that would find no new fact through its LogCursor; false costs time, never a verdict
     isFactDriven: true,
+    factLog: 'observations',
     checkStep: check,
     checkEnd(k) {
       const v = check(k);

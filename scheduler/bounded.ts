@@ -34,6 +34,7 @@ export function createBoundedStrategy(options: BoundedOptions = {}): Strategy {
   let nextFrontier: number[][] = [];
   let item = 0;
   let stack = new DecisionStack();
+  // Stryker disable next-line ArrayDeclaration: beginExecution empties it before every execution
   const path: number[] = [];
   let isDone = false;
   let isCovered = false;
@@ -75,11 +76,11 @@ export function createBoundedStrategy(options: BoundedOptions = {}): Strategy {
         path.push(t);
         return t;
       }
-      const isCurrentRunnable = current !== undefined && runnable.includes(current);
-      if (isCurrentRunnable && runnable.length > 1 && !stack.isReplaying()) {
+      const isCurrentRunnable = runnable.includes(current as TaskId); // false for undefined
+      if (isCurrentRunnable && !stack.isReplaying()) {
         for (const t of runnable) if (t !== current) nextFrontier.push([...path, t]);
       }
-      const t = isCurrentRunnable ? current : runnable[stack.next(runnable.length)]!;
+      const t = isCurrentRunnable ? (current as TaskId) : runnable[stack.next(runnable.length)]!;
       if (isCurrentRunnable) stack.next(1);
       path.push(t);
       return t;

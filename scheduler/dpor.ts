@@ -278,8 +278,16 @@ export function createDporStrategy(options: DporOptions = {}): Strategy {
     },
     endExecution(outcome: ExecutionOutcome): void {
       detectRaces();
-      // Tasks left waiting: at a deadlock, or daemons idle at the end (scheduler/task.ts isIdle).
-      if (outcome.violation?.invariant === DEADLOCK_INVARIANT || outcome.status === 'finished')
+      // Tasks left waiting: at a deadlock, daemons idle at the end (scheduler/task.ts isIdle),
+      // or where the search gave the execution up (every runnable task asleep): a
+      // task blocked there on a take or a held lock races with the acquire that
+      // blocked it, and an execution of a split search may meet that race only
+      // in a sequence its subtree's sleep set cuts short.
+      if (
+        outcome.violation?.invariant === DEADLOCK_INVARIANT ||
+        outcome.status === 'finished' ||
+        outcome.status === 'abandoned'
+      )
         detectBlockedRaces();
       ended++;
       estimate = estimateSearchSize(nodes, events.length, ended, initPending.length);

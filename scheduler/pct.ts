@@ -32,6 +32,7 @@ export function createPctStrategy(options: PctOptions, seed: string): Strategy {
   if (!Number.isInteger(k) || k < 1) throw new Error(`maxStepsEstimate must be an integer >= 1, got ${k}`);
   let rng: Rng = createRng(deriveSeed(seed, 0));
   let priority: number[] = [];
+  // Stryker disable next-line ArrayDeclaration: afterStep compares its entries with a step number, which a string never equals
   let changeAt: number[] = []; // changeAt[i-1] = k_i
   let maxTasks = 0;
 
@@ -57,6 +58,7 @@ export function createPctStrategy(options: PctOptions, seed: string): Strategy {
     nextTask(runnable: readonly TaskId[], _current: TaskId | undefined, view: SchedulerView): TaskId {
       if (priority.length === 0) assign(view.tasks.length);
       let best = runnable[0]!;
+      // Stryker disable next-line EqualityOperator: priorities are distinct (d..d+n-1 at start, each lowered value i+1 given once), so >= picks the same task
       for (const t of runnable) if (priority[t]! > priority[best]!) best = t;
       return best;
     },
@@ -65,6 +67,7 @@ export function createPctStrategy(options: PctOptions, seed: string): Strategy {
     },
     afterStep(task: TaskId, view: SchedulerView): void {
       const s = view.steps();
+      // Stryker disable next-line EqualityOperator,ArithmeticOperator: changeAt[length] is undefined, never a step number; i - 1 shifts every lowered priority by 2, all still below every initial one (>= depth) and in the same order
       for (let i = 0; i < changeAt.length; i++) if (changeAt[i] === s) priority[task] = i + 1;
     },
     endExecution(): void {},

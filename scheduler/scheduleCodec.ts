@@ -46,11 +46,16 @@ function checksum16(bytes: Uint8Array): number {
   return (h ^ (h >>> 16)) & 0xffff;
 }
 
+/** Throws (an encoder's caller bug) unless `n` is a non-negative safe integer. */
+function checkField(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new Error(`token fields must be non-negative safe integers, got ${n}`);
+}
+
 class Writer {
   readonly bytes: number[] = [];
   varint(n: number): void {
-    if (!Number.isSafeInteger(n) || n < 0)
-      throw new Error(`token fields must be non-negative safe integers, got ${n}`);
+    checkField(n);
     while (n >= 0x80) {
       this.bytes.push((n % 0x80) | 0x80);
       n = Math.floor(n / 0x80);
@@ -71,6 +76,7 @@ class Reader {
     return this.pos >= this.bytes.length;
   }
   byte(): number {
+    // Stryker disable next-line EqualityOperator: reading one byte past the end yields undefined, on which every caller reads again and throws this same error
     if (this.pos >= this.bytes.length) throw new RangeError('token ends early');
     return this.bytes[this.pos++]!;
   }
@@ -89,6 +95,7 @@ class Reader {
   }
   string(): string {
     const len = this.varint();
+    // Stryker disable next-line EqualityOperator: a string ending exactly at the end is followed by another field, whose read throws this same error
     if (this.pos + len > this.bytes.length) throw new RangeError('token ends early');
     const s = new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(this.pos, this.pos + len));
     this.pos += len;
@@ -97,7 +104,8 @@ class Reader {
 }
 
 function writeOptions(w: Writer, options: Readonly<Record<string, string | number>>): void {
-  const keys = Object.keys(options).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // the default order compares UTF-16 code units, as < does on strings
+  const keys = Object.keys(options).sort();
   w.varint(keys.length);
   for (const k of keys) {
     const v = options[k]!;
@@ -132,13 +140,16 @@ function readOptions(r: Reader): Record<string, string | number> {
 
 function writeChoices(w: Writer, choices: readonly number[]): void {
   let runs = 0;
-  for (let i = 0; i < choices.length; i++) if (i === 0 || choices[i] !== choices[i - 1]) runs++;
+  // choices[-1] is undefined, so the first entry starts a run
+  // Stryker disable next-line ArithmeticOperator: comparing with the next entry counts each run's last entry instead of its first: the same count
+  for (let i = 0; i < choices.length; i++) if (choices[i] !== choices[i - 1]) runs++;
   w.varint(runs);
   for (let i = 0; i < choices.length; ) {
     const v = choices[i]!;
     let j = i + 1;
-    while (j < choices.length && choices[j] === v) j++;
+    while (choices[j] === v) j++; // undefined past the end ends the run
     const run = j - i;
+    checkField(v); // the short form packs v into 4 bits: 2.7 or -1 would not survive it
     if (v < 15 && run <= 16) w.bytes.push((v << 4) | (run - 1));
     else {
       w.bytes.push(0xf0);

@@ -16,7 +16,15 @@ import {
   cgroupStorageLookup,
   smapOf,
 } from '../localStorage/localStorage.js';
-import { busyLock, busyTrylock, busyUnlock } from '../localStorage/localStorageLock.js';
+import {
+  busyLock,
+  busyTrylock,
+  busyTrylockEffect,
+  busyTrylockStep,
+  busyUnlock,
+  busyUnlockEffect,
+  busyUnlockStep,
+} from '../localStorage/localStorageLock.js';
 import type { LocalStorageMap } from '../localStorage/localStorageState.js';
 import { bpfLocalStorageDestroy } from '../localStorage/localStorageTeardown.js';
 import { bpfLocalStorageUpdate } from '../localStorage/localStorageUpdate.js';
@@ -62,14 +70,45 @@ export function* cgrpStorageGet(
   flags: number,
 ): Op<ObjId | null> {
   const isNested = actor.hookDepth > 0;
-  // afterFirstStep, inlined: the state is read as the first step runs, with one
-  // generator layer fewer for every step of the helper to pass through.
-  const op = bpfCgrpStorageGet(k, actor, smapOf(k, map), cg, value, flags);
-  const first = op.next();
-  if (!first.done) yield first.value;
-  const existedBefore = cg !== null && isElemLinked(k, map, cg);
-  const begin = k.observations.length;
-  const ret = first.done ? first.value : yield* op;
+  const smap = smapOf(k, map);
+  // The observation records the state as the helper's first step runs (as
+  // afterFirstStep does), taken here in one generator: every step of a get
+  // passes through one layer fewer.
+  let existedBefore = false;
+  let begin = 0;
+  let ret: ObjId | null = null;
+  if ((flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 || cg === null) {
+    // No step: NULL at once.
+    existedBefore = cg !== null && isElemLinked(k, map, cg);
+    begin = k.observations.length;
+  } else if (!hasBusyCounter(k.era)) {
+    // E3: the first step is the lookup's.
+    const op = lookupOrCreate(k, actor, smap, cg, value, flags, true);
+    const first = op.next();
+    if (!first.done) yield first.value;
+    existedBefore = isElemLinked(k, map, cg);
+    begin = k.observations.length;
+    ret = first.done ? first.value : yield* op;
+  } else {
+    // E1/E2: bpf_cgrp_storage_trylock first; busyTrylock and busyUnlock as step and effect.
+    yield busyTrylockStep(k, actor);
+    existedBefore = isElemLinked(k, map, cg);
+    begin = k.observations.length;
+    const isNotBusy = busyTrylockEffect(k, actor);
+    if (isNotBusy || k.era !== 'E1') {
+      const frames = helperFramesOf(actor);
+      frames.push(isNotBusy ? GET_HOLDING_BUSY : GET_NOT_HOLDING_BUSY);
+      try {
+        ret = yield* lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy);
+      } finally {
+        frames.pop();
+      }
+      if (isNotBusy) {
+        yield busyUnlockStep(k, actor);
+        busyUnlockEffect(k, actor);
+      }
+    }
+  }
   k.observe({
     kind: 'helper',
     actor: actor.id,
@@ -82,30 +121,6 @@ export function* cgrpStorageGet(
     begin,
     isNested,
   });
-  return ret;
-}
-
-function* bpfCgrpStorageGet(
-  k: Kernel,
-  actor: Actor,
-  smap: LocalStorageMap,
-  cg: CgroupId | null,
-  value: readonly number[] | undefined,
-  flags: number,
-): Op<ObjId | null> {
-  if ((flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0 || cg === null) return null;
-  if (!hasBusyCounter(k.era)) return yield* lookupOrCreate(k, actor, smap, cg, value, flags, true);
-  const isNotBusy = yield* busyTrylock(k, actor);
-  if (!isNotBusy && k.era === 'E1') return null;
-  const frames = helperFramesOf(actor);
-  frames.push(isNotBusy ? GET_HOLDING_BUSY : GET_NOT_HOLDING_BUSY);
-  let ret: ObjId | null;
-  try {
-    ret = yield* lookupOrCreate(k, actor, smap, cg, value, flags, isNotBusy);
-  } finally {
-    frames.pop();
-  }
-  if (isNotBusy) yield* busyUnlock(k, actor);
   return ret;
 }
 

@@ -87,6 +87,9 @@ export function runToCompletion<T>(op: Op<T>): T {
   }
 }
 
+/** Steps a StepCache keeps at most (a scenario needs a few dozen). */
+const MAX_CACHED_STEPS = 4096;
+
 /**
  * Shared steps of one access, each built once per (name, object): a step is
  * immutable, so the hottest sites (rcu_read_lock, the busy counter, a storage
@@ -95,6 +98,7 @@ export function runToCompletion<T>(op: Op<T>): T {
  */
 export class StepCache {
   private readonly byName = new Map<string, Map<number, Step>>();
+  private size = 0;
 
   constructor(
     private readonly kind: AccessKind,
@@ -111,6 +115,13 @@ export class StepCache {
     let s = byObj.get(obj);
     if (s === undefined) {
       s = { label: this.label(name), accesses: [{ kind: this.kind, obj }] };
+      // Only a cache: a process that checks many generated scenarios starts it over.
+      if (++this.size > MAX_CACHED_STEPS) {
+        this.byName.clear();
+        this.size = 1;
+        byObj = new Map();
+        this.byName.set(name, byObj);
+      }
       byObj.set(obj, s);
     }
     return s;

@@ -5,7 +5,7 @@
  */
 import { EDEADLK, type Errno, ETIMEDOUT, err, OK0, type Result } from '../core/errno.js';
 import type { ObjId } from '../core/ids.js';
-import { type Access, acq, type Op, rd, StepCache, step } from '../core/step.js';
+import { type Access, acq, type Op, rd, type Step, StepCache, step } from '../core/step.js';
 import { type Actor, fireHook, type HookArgs, type Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
 
@@ -71,8 +71,21 @@ const BUSY_COUNTER = new StepCache('write', (helper) => helper);
  * CPU's counter and keeps it only when it was 0. Returns whether it is now held.
  */
 export function* busyTrylock(k: Kernel, actor: Actor): Op<boolean> {
+  yield busyTrylockStep(k, actor);
+  return busyTrylockEffect(k, actor);
+}
+
+/**
+ * busyTrylock as its step and its effect, for the helpers' hot path: yielding
+ * the step and then running the effect is busyTrylock without a generator.
+ */
+export function busyTrylockStep(k: Kernel, actor: Actor): Step {
+  return BUSY_COUNTER.get('bpf_cgrp_storage_trylock', k.cpus[actor.cpu]!.busyObj);
+}
+
+/** What bpf_cgrp_storage_trylock does once its step runs; see {@link busyTrylockStep}. */
+export function busyTrylockEffect(k: Kernel, actor: Actor): boolean {
   const cpu = k.cpus[actor.cpu]!;
-  yield BUSY_COUNTER.get('bpf_cgrp_storage_trylock', cpu.busyObj);
   cpu.busy++;
   if (cpu.busy === 1) return true;
   cpu.busy--;
@@ -88,9 +101,18 @@ export function* busyLock(k: Kernel, actor: Actor): Op<void> {
 
 /** bpf_cgrp_storage_unlock() / this_cpu_dec(*busy_counter) (E1/E2). */
 export function* busyUnlock(k: Kernel, actor: Actor): Op<void> {
-  const cpu = k.cpus[actor.cpu]!;
-  yield BUSY_COUNTER.get('bpf_cgrp_storage_unlock', cpu.busyObj);
-  cpu.busy--;
+  yield busyUnlockStep(k, actor);
+  busyUnlockEffect(k, actor);
+}
+
+/** busyUnlock's step; yielding it, then running busyUnlockEffect, is busyUnlock without a generator. */
+export function busyUnlockStep(k: Kernel, actor: Actor): Step {
+  return BUSY_COUNTER.get('bpf_cgrp_storage_unlock', k.cpus[actor.cpu]!.busyObj);
+}
+
+/** What bpf_cgrp_storage_unlock does once its step runs. */
+export function busyUnlockEffect(k: Kernel, actor: Actor): void {
+  k.cpus[actor.cpu]!.busy--;
 }
 
 /**

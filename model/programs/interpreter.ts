@@ -15,7 +15,7 @@ import { asObjId, type CgroupId } from '../core/ids.js';
 import { type Op, rd, rmw, type Step, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import { lockAcquire, lockRelease } from '../sync/locks.js';
-import { rcuReadLock, rcuReadUnlock } from '../sync/rcuWorker.js';
+import { rcuReadLock, rcuReadLockStep, rcuReadUnlock, rcuReadUnlockStep } from '../sync/rcuWorker.js';
 import type { BpfProgram, CgArg, Insn, MemRef, Src } from './bpfProgram.js';
 import { MAX_BPF_REG } from './bpfProgram.js';
 import { hookOf } from './bpfProgramSection.js';
@@ -56,48 +56,65 @@ interface Frame {
  * running on this CPU (prog->active, bpf_prog_inc_misses_counter), else under
  * migrate_disable + rcu_read_lock (or rcu_read_lock_trace when sleepable). Returns r0.
  */
-export function* runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx = {}): Op<number> {
-  const key = `${prog.name}@${actor.cpu}`;
-  yield* rcuReadLock(k, actor, prog.isSleepable);
-  const isRecursion = (k.progActive.get(key) ?? 0) > 0;
-  if (!isRecursion) k.progActive.set(key, 1);
+export function runProg(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx = {}): Op<number> {
+  return progRun(k, actor, prog, ctx, true);
+}
+
+/** Runs the instructions on the caller's RCU section (bpf_prog_run); progDepth counts the nesting. */
+export function runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op<number> {
+  return progRun(k, actor, prog, ctx, false);
+}
+
+/**
+ * runProg (`isTrampoline`) and runProgBody as one generator: both entry points
+ * hand out its generator, so every step of a run passes through one layer
+ * here, and loads, stores and atomics yield their step in this loop.
+ */
+function* progRun(
+  k: Kernel,
+  actor: Actor,
+  prog: BpfProgram,
+  ctx: ProgCtx,
+  isTrampoline: boolean,
+): Op<number> {
+  const key = isTrampoline ? `${prog.name}@${actor.cpu}` : '';
+  const isTrace = prog.isSleepable;
+  if (isTrampoline) {
+    // rcuReadLock as step and effect: no generator per run.
+    yield rcuReadLockStep(k, isTrace);
+    k.rcu.readLock(actor.id, isTrace);
+  }
+  const isRecursion = isTrampoline && (k.progActive.get(key) ?? 0) > 0;
+  if (isTrampoline && !isRecursion) k.progActive.set(key, 1);
   let ret = 0;
-  if (!isRecursion && prog.ebpf !== undefined) ret = yield* runProgBody(k, actor, prog, ctx);
-  else if (!isRecursion) {
-    // runProgBody's loop, inline: one generator layer fewer for every step of the run.
+  if (!isRecursion && prog.ebpf !== undefined) {
+    actor.progDepth++;
+    ret = yield* runEbpfBody(k, actor, prog, ctx);
+    actor.progDepth--;
+  } else if (!isRecursion) {
     const f = enterProg(k, actor, prog, ctx);
     let r0: number | undefined;
     while (r0 === undefined) {
       const insn = fetchInsn(f);
+      // Only loads, stores, atomics and calls yield; the rest run without a step.
       if (insn.op === 'call') r0 = yield* execCall(f, insn);
-      else r0 = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
+      else if (insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add') {
+        const at = address(f, insn.mem);
+        if (at === null) r0 = abort(f, `${insn.op} through NULL`);
+        else {
+          yield memStep(f, insn, at);
+          execMemInsn(f, insn, at);
+        }
+      } else r0 = execPrivateInsn(f, insn);
     }
     actor.progDepth--;
     ret = r0;
   }
-  if (!isRecursion) k.progActive.set(key, 0);
-  yield* rcuReadUnlock(k, actor, prog.isSleepable);
-  return ret;
-}
-
-/** Runs the instructions on the caller's RCU section (bpf_prog_run); progDepth counts the nesting. */
-export function* runProgBody(k: Kernel, actor: Actor, prog: BpfProgram, ctx: ProgCtx): Op<number> {
-  if (prog.ebpf !== undefined) {
-    actor.progDepth++;
-    const r0 = yield* runEbpfBody(k, actor, prog, ctx);
-    actor.progDepth--;
-    return r0;
+  if (isTrampoline) {
+    if (!isRecursion) k.progActive.set(key, 0);
+    yield rcuReadUnlockStep(k, isTrace);
+    k.rcu.readUnlock(actor.id, isTrace);
   }
-  const f = enterProg(k, actor, prog, ctx);
-  let ret: number | undefined;
-  while (ret === undefined) {
-    const insn = fetchInsn(f);
-    // Only memory instructions and calls yield; the rest run without a generator,
-    // and a call without the memory instructions' generator layer.
-    if (insn.op === 'call') ret = yield* execCall(f, insn);
-    else ret = isMemInsn(insn) ? yield* execMemInsn(f, insn) : execPrivateInsn(f, insn);
-  }
-  actor.progDepth--;
   return ret;
 }
 
@@ -142,11 +159,6 @@ function fetchInsn(f: Frame): Insn {
   return insn;
 }
 
-/** True for the loads, stores and atomics (they touch shared state, and so yield a step); calls are dispatched apart. */
-function isMemInsn(insn: Insn): boolean {
-  return insn.op === 'ld' || insn.op === 'st' || insn.op === 'atomic_add';
-}
-
 /** Executes an instruction private to the run (registers, jumps, exit); returns r0 when the program exits. */
 function execPrivateInsn(f: Frame, insn: Insn): number | undefined {
   switch (insn.op) {
@@ -179,19 +191,14 @@ function execPrivateInsn(f: Frame, insn: Insn): number | undefined {
   }
 }
 
-/** Loads, stores and atomics: each touches shared state in its own step. */
-function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
-  if (insn.op !== 'ld' && insn.op !== 'st' && insn.op !== 'atomic_add')
-    throw new Error(`unhandled ${insn.op}`);
-  const at = address(f, insn.mem);
-  if (at === null) return abort(f, `${insn.op} through NULL`);
-  yield memStep(f, insn, at);
+/** What a load, store or atomic at `at` does once its step (memStep) runs. */
+function execMemInsn(f: Frame, insn: Extract<Insn, { op: 'ld' | 'st' | 'atomic_add' }>, at: ValuePtr): void {
   const data = checkedData(f, at);
   if (insn.op === 'ld') {
     const loaded = data?.[at.slot] ?? 0;
     f.regs[insn.dst] = loaded;
     f.loadedFrom[insn.dst] = { obj: at.obj, slot: at.slot, loaded };
-    return undefined;
+    return;
   }
   const v = scalar(src(f, insn.src));
   const isAtomic = insn.op === 'atomic_add';
@@ -206,7 +213,6 @@ function* execMemInsn(f: Frame, insn: Insn): Op<number | undefined> {
     ...(delta === undefined ? {} : { delta }),
     ...(data === undefined ? {} : { value: data[at.slot]! }),
   });
-  return undefined;
 }
 
 /** The step a memory instruction yielded last, kept while it touches the same slot. */

@@ -16,7 +16,7 @@
  * enablers release it. Neither waits for the other any more, so neither reads
  * the other's queue.
  */
-import { type Access, acq, type Op, rd, rel, StepCache, step, wr } from '../core/step.js';
+import { type Access, acq, type Op, rd, rel, type Step, StepCache, step, wr } from '../core/step.js';
 import type { Actor, Kernel } from '../kernel/kernel.js';
 import type { RcuCallback, RcuFlavour } from './rcu.js';
 
@@ -128,12 +128,25 @@ const RCU_READ_UNLOCK = new StepCache('atomic', (flavour) => `rcu_read_unlock${f
  * period already started, so it touches an object of its own (Kernel.rcuOpenObj).
  */
 export function* rcuReadLock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield RCU_READ_LOCK.get(trace ? '_trace' : '', k.rcuOpenObj);
+  yield rcuReadLockStep(k, trace);
   k.rcu.readLock(actor.id, trace);
 }
 
 /** rcu_read_unlock() (or rcu_read_unlock_trace() with `trace`) as its own step; an atomic like rcuReadLock. */
 export function* rcuReadUnlock(k: Kernel, actor: Actor, trace = false): Op<void> {
-  yield RCU_READ_UNLOCK.get(trace ? '_trace' : '', k.rcuCloseObj);
+  yield rcuReadUnlockStep(k, trace);
   k.rcu.readUnlock(actor.id, trace);
+}
+
+/**
+ * rcuReadLock's step, for the program runner's hot path: yielding it, then
+ * calling k.rcu.readLock(actor.id, trace), is rcuReadLock without a generator.
+ */
+export function rcuReadLockStep(k: Kernel, trace: boolean): Step {
+  return RCU_READ_LOCK.get(trace ? '_trace' : '', k.rcuOpenObj);
+}
+
+/** rcuReadUnlock's step; yielding it, then calling k.rcu.readUnlock(actor.id, trace), is rcuReadUnlock. */
+export function rcuReadUnlockStep(k: Kernel, trace: boolean): Step {
+  return RCU_READ_UNLOCK.get(trace ? '_trace' : '', k.rcuCloseObj);
 }

@@ -9,7 +9,7 @@ import type { Actor, Kernel } from '../../model/kernel/kernel.js';
 import { objectName } from '../../model/kernel/objectName.js';
 import { isStepReady } from '../../model/kernel/ready.js';
 import { isSpinning } from '../../model/sync/locks.js';
-import type { Property, Reachability, Violation } from '../../properties/property.js';
+import type { FactLog, Property, Reachability, Violation } from '../../properties/property.js';
 import { gateSymmetricTasks, type SymmetryClass, ungated } from '../../scheduler/symmetry.js';
 import type { Execution, ExecutionFactory, Task } from '../../scheduler/task.js';
 import { StepDescriber } from '../engine/describe.js';
@@ -263,6 +263,22 @@ function firstViolation(k: Kernel, props: readonly Property[], atEnd: boolean): 
   return undefined;
 }
 
+/** The fact logs as bits; a property's mask says which ones it reads (ALWAYS: state, not facts). */
+const OBSERVATIONS = 1;
+const FAULTS = 2;
+const EDGES = 4;
+const ALWAYS = -1;
+const LOG_BITS: Readonly<Record<FactLog, number>> = {
+  observations: OBSERVATIONS,
+  faults: FAULTS,
+  edges: EDGES,
+};
+
+function factMaskOf(p: Property): number {
+  if (p.isFactDriven !== true) return ALWAYS;
+  return p.factLog === undefined ? OBSERVATIONS | FAULTS | EDGES : LOG_BITS[p.factLog];
+}
+
 /** Options of {@link toExecutionFactory}. */
 export interface WorldOptions {
   /**
@@ -293,7 +309,7 @@ export function toExecutionFactory(
     // Bound once per execution so the per-step loop is a plain array walk.
     const withStep = world.properties.filter((p) => p.checkStep !== undefined);
     const stepChecks = withStep.map((p) => p.checkStep!.bind(p));
-    const isFactDriven = withStep.map((p) => p.isFactDriven === true);
+    const factMask = withStep.map(factMaskOf);
     const isStructural = withStep.map((p) => p.isStructural === true);
     const stepGoals = world.reachability.flatMap((g) =>
       g.observeStep === undefined ? [] : [g.observeStep.bind(g)],
@@ -302,9 +318,10 @@ export function toExecutionFactory(
     const cpuObjs = sharedCpuObjects(k, world.bodies);
     const last: LastStep = { isReadOnly: false, isStructureKept: false, modelSteps: options.modelSteps };
     const priv = isAtomicBlocks ? privateObjectsOf(k, world.bodies) : undefined;
-    // Facts the model appends as they happen (results, memory faults, lock-order edges).
-    const factCount = (): number => k.observations.length + k.memory.faults.length + k.locks.edges.length;
-    let checkedFacts = -1;
+    // Facts the model appends as they happen: results (observations), memory faults, lock-order edges.
+    let seenObservations = -1;
+    let seenFaults = -1;
+    let seenEdges = -1;
     const actorTasks = world.bodies.map(
       (b, i) => new ActorTask(k, b.actor, b.op, last, i, cpuObjs.get(b.actor.cpu), priv),
     );
@@ -318,13 +335,18 @@ export function toExecutionFactory(
       checkStep: () => {
         for (let i = 0; i < stepGoals.length; i++) stepGoals[i]!(k);
         // A step that only read and added no fact left the state the last check
-        // saw; fact-driven checks have nothing to do when no fact was added.
-        const facts = factCount();
-        const isNewFact = facts !== checkedFacts;
-        checkedFacts = facts;
-        if (last.isReadOnly && !isNewFact) return undefined;
+        // saw; a fact-driven check has nothing to do when its log got no fact.
+        let grew = 0;
+        if (k.observations.length !== seenObservations) grew |= OBSERVATIONS;
+        if (k.memory.faults.length !== seenFaults) grew |= FAULTS;
+        if (k.locks.edges.length !== seenEdges) grew |= EDGES;
+        seenObservations = k.observations.length;
+        seenFaults = k.memory.faults.length;
+        seenEdges = k.locks.edges.length;
+        if (last.isReadOnly && grew === 0) return undefined;
         for (let i = 0; i < stepChecks.length; i++) {
-          if (!isNewFact && isFactDriven[i]) continue;
+          const m = factMask[i]!;
+          if (m !== ALWAYS && (m & grew) === 0) continue;
           if (last.isStructureKept && isStructural[i]) continue;
           const v = stepChecks[i]!(k);
           if (v !== undefined) return v;

@@ -11,6 +11,7 @@ import { asObjId, type MapId } from '../../model/core/ids.js';
 import { runToCompletion } from '../../model/core/step.js';
 import { BPF_NOEXIST } from '../../model/localStorage/localStorage.js';
 import { createDeprecatedSemantics } from '../../properties/deprecatedSemantics.js';
+import { createZeroedOrInitial } from '../../properties/zeroedOrInitial.js';
 import { load, makeKernel } from '../model/selftests/fixture.js';
 import { Checker, endOf } from './fixture.js';
 
@@ -108,6 +109,31 @@ describe('deprecated-semantics (invariants 21–22)', () => {
     m.tree.splice(m.tree.indexOf(gone), 1);
     expect(p.checkStep?.(w.k)?.message).toBe(
       'storage 3000001 left map cs while the map is live and cgroup app is not released: entries survive detach',
+    );
+  });
+});
+
+describe('zeroed-or-initial on the deprecated map (invariant 12)', () => {
+  /** Attaches `count` while `dirty` writes 7 into every buffer attach allocates before the step's check. */
+  function attachWithBuffers(dirty: boolean): string | undefined {
+    const w = world();
+    const check = new Checker(w.k, [createZeroedOrInitial()]);
+    check.afterStep();
+    const before = w.k.memory.objects.size;
+    w.attach();
+    if (dirty) for (const o of w.k.memory.liveOf('storage_buf')) o.data?.fill(7);
+    check.afterStep();
+    expect(w.k.memory.objects.size - before).toBe(2); // the struct bpf_cgroup_storage and its buffer
+    return check.end()?.message;
+  }
+
+  it('holds: the buffer bpf_cgroup_storage_alloc allocates at attach is zeroed', () => {
+    expect(attachWithBuffers(false)).toBeUndefined();
+  });
+
+  it('is violated by an attach buffer that starts non-zero (seen in the step of the allocation)', () => {
+    expect(attachWithBuffers(true)).toBe(
+      'cs buf 3000002 was allocated with slot 0 = 7; bpf_cgroup_storage_alloc zeroes it',
     );
   });
 });

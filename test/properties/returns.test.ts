@@ -14,6 +14,7 @@ import type { ObjId } from '../../model/core/ids.js';
 import type { Observation } from '../../model/core/observation.js';
 import {
   BPF_ANY,
+  BPF_EXIST,
   BPF_NOEXIST,
   bpfSelemAlloc,
   linkMapNolock,
@@ -21,6 +22,7 @@ import {
   smapOf,
 } from '../../model/localStorage/localStorage.js';
 import { createDeleteErrno } from '../../properties/deleteErrno.js';
+import { createFinalValue } from '../../properties/finalValue.js';
 import { createGetNeverCreatesWithoutFlag } from '../../properties/getNeverCreatesWithoutFlag.js';
 import { createGetNextKeyNotsupp } from '../../properties/getNextKeyNotsupp.js';
 import { createNoErrnoFromGet } from '../../properties/noErrnoFromGet.js';
@@ -59,8 +61,26 @@ function helperObs(
 }
 
 /** A syscall observation by U on (m1, cg). */
-function syscallObs(w: World, cmd: string, flags: number, ret: number, existedBefore: boolean): Observation {
-  return { kind: 'syscall', actor: w.user.id, cmd, map: w.map, cgroup: w.cg, flags, ret, existedBefore };
+/** A syscall observation by U on (m1, cg); `begin`: the log's length when it resolved its cgroup. */
+function syscallObs(
+  w: World,
+  cmd: string,
+  flags: number,
+  ret: number,
+  existedBefore: boolean,
+  begin?: number,
+): Observation {
+  const o = {
+    kind: 'syscall',
+    actor: w.user.id,
+    cmd,
+    map: w.map,
+    cgroup: w.cg,
+    flags,
+    ret,
+    existedBefore,
+  } as const;
+  return begin === undefined ? o : { ...o, begin };
 }
 
 describe('null-on-absent', () => {
@@ -107,6 +127,17 @@ describe('get-never-creates-without-flag (invariant 11)', () => {
     w.k.observe(helperObs(w, 'bpf_cgrp_storage_get', 0, elem, false));
     expect(endOf(w.k, createGetNeverCreatesWithoutFlag())?.message).toBe(
       'element 2000001 of map m1 for cgroup cg was created by no get(F_CREATE) and no update (1 element not returned by a get(F_CREATE), 0 successful updates); bpf_cgrp_storage_get without F_CREATE on A returned it though none existed before',
+    );
+  });
+
+  it('names the element a get(0) returned, not one an update made, whatever their order in the log', () => {
+    const w = makeWorld();
+    const elem = smuggledElement(w);
+    w.k.observe(helperObs(w, 'bpf_cgrp_storage_get', 0, elem, false));
+    expect(del(w)).toBe(0); // the smuggled element is unlinked first: it leads the log
+    expect(update(w, BPF_ANY)).toEqual({ ok: true, value: 0 });
+    expect(endOf(w.k, createGetNeverCreatesWithoutFlag())?.message).toBe(
+      'element 2000001 of map m1 for cgroup cg was created by no get(F_CREATE) and no update (2 elements not returned by a get(F_CREATE), 1 successful update); bpf_cgrp_storage_get without F_CREATE on A returned it though none existed before',
     );
   });
 });
@@ -164,6 +195,32 @@ describe('update-flags (invariant 14)', () => {
       'BPF_MAP_UPDATE_ELEM(m1, cg, flags 1) by U returned 0: BPF_NOEXIST on an existing element must give -EEXIST',
     );
   });
+
+  it('is violated by EXIST succeeding on a missing element: the update does not excuse itself as its creator', () => {
+    const w = makeWorld();
+    w.k.observe(syscallObs(w, 'BPF_MAP_UPDATE_ELEM', BPF_EXIST, 0, false));
+    expect(endOf(w.k, createUpdateFlags())?.message).toBe(
+      'BPF_MAP_UPDATE_ELEM(m1, cg, flags 2) by U returned 0: BPF_EXIST on a missing element must give -ENOENT',
+    );
+  });
+
+  it('is violated by NOEXIST replacing an element: its own unlink while it ran excuses nothing', () => {
+    const w = makeWorld();
+    const old = create(w, w.a)!;
+    const begin = w.k.observations.length;
+    w.k.observe({ kind: 'selem-unlink', actor: w.user.id, obj: old, map: w.map, cgroup: w.cg });
+    w.k.observe(syscallObs(w, 'BPF_MAP_UPDATE_ELEM', BPF_NOEXIST, 0, true, begin));
+    expect(endOf(w.k, createUpdateFlags())?.message).toBe(
+      'BPF_MAP_UPDATE_ELEM(m1, cg, flags 1) by U returned 0: BPF_NOEXIST on an existing element must give -EEXIST',
+    );
+    // The same unlink by another actor is a racing delete: the update may then create.
+    const v = makeWorld();
+    const gone = create(v, v.a)!;
+    const from = v.k.observations.length;
+    v.k.observe({ kind: 'selem-unlink', actor: v.b.id, obj: gone, map: v.map, cgroup: v.cg });
+    v.k.observe(syscallObs(v, 'BPF_MAP_UPDATE_ELEM', BPF_NOEXIST, 0, true, from));
+    expect(endOf(v.k, createUpdateFlags())).toBeUndefined();
+  });
 });
 
 describe('get-next-key-notsupp (invariant 15)', () => {
@@ -203,5 +260,21 @@ describe('zeroed-or-initial (invariant 12)', () => {
     expect(check.end()?.message).toBe(
       'element 2000001 of map m2 for cgroup cg was allocated with its bpf_spin_lock slot 0 = 9; copy_map_value must skip it',
     );
+  });
+});
+
+describe('final-value', () => {
+  it('names the words that differ: an expectation longer than the value is shown whole', () => {
+    const w = makeWorld();
+    const elem = create(w, w.a)!;
+    w.k.memory.get(elem).data!.fill(0);
+    w.k.memory.get(elem).data![0] = 7;
+    const words = w.k.memory.get(elem).data!.length;
+    const expectFinal = (value: number[]) =>
+      endOf(w.k, createFinalValue([{ map: w.map, cgroup: w.cg, value }]))?.message;
+    expect(words).toBe(2); // m1's value is 16 bytes
+    // Missing words are zero, so [7, 0, 0] holds; [7, 0, 2] names its third word.
+    expect(expectFinal([7, 0, 0])).toBeUndefined();
+    expect(expectFinal([7, 0, 2])).toBe('at the end m1[cg] holds [7, 0]; the scenario expects [7, 0, 2]');
   });
 });

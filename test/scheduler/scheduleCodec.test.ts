@@ -83,6 +83,24 @@ describe('scheduleCodec', () => {
     expect(long.length - encodeToken(base).length).toBe(5);
   });
 
+  it('a choice that is not a non-negative safe integer is refused, short form or long', () => {
+    const token = (choices: number[]): ReplayToken => ({
+      scenarioId: 's',
+      scenarioHash: 'h',
+      modelOptions: {},
+      strategy: 'random',
+      seed: '1',
+      executionIndex: 0,
+      choices,
+    });
+    // Values below 15 are packed into 4 bits; 2.7 once came back as 2 and -1 as an undecodable token.
+    for (const bad of [2.7, 0.5, -1, 15.5, -20])
+      expect(() => encodeToken(token([0, bad]))).toThrow(
+        `token fields must be non-negative safe integers, got ${bad}`,
+      );
+    expect(decodeToken(encodeToken(token([0, 14, 15, 2 ** 40]))).ok).toBe(true);
+  });
+
   it('decoding errors are values that say what is wrong', () => {
     const good = encodeToken({
       scenarioId: 's',

@@ -10,7 +10,20 @@ import { explore } from '../../scheduler/explore.js';
 import { canonicalTrace, countMazurkiewiczTraces, recordingStrategy } from '../../scheduler/mazurkiewicz.js';
 import { restrictToSubtree, splitSearchTree } from '../../scheduler/subtrees.js';
 import { TEST_SEEDS } from '../setup.js';
-import { acquire, at, type ProgramSpec, program, read, release, set, smallProgram } from './programs.js';
+import {
+  acquire,
+  acquireSetting,
+  at,
+  type ProgramSpec,
+  post,
+  program,
+  read,
+  release,
+  set,
+  smallProgram,
+  take,
+  waitFor,
+} from './programs.js';
 
 /** Complete executions of every subtree, canonicalised; and how many traces there are. */
 function runSplit(spec: ProgramSpec) {
@@ -43,6 +56,26 @@ describe('split dpor', () => {
     };
     const got = runSplit(spec);
     expect([got.subtrees, got.seen.length, got.truth.traces]).toEqual([6, 9, 9]);
+    expect(new Set(got.seen)).toEqual(new Set(got.truth.canonical));
+  });
+
+  it('a take blocked where a subtree gives its execution up still races with the take that won: 3 traces', () => {
+    // Found by the property below under seed 401495547. T0 posts one item; T1
+    // (after waiting for T0's flag) and T2 race to take it. In the subtree whose
+    // prefix runs T1's wait, T0's read of x sleeps; once T1 takes the item, T2
+    // is blocked and T0 asleep, so the search gives that execution up. The race
+    // of T2's take with T1's must still be seen there: it is the only way to
+    // "T2 takes, writes x, T0 reads it" (T0 cannot read before in this subtree,
+    // and in T2's own subtree T1's wait sleeps to the end).
+    const spec = {
+      tasks: [
+        { name: 'T0', ops: [set('y', 1), post('s'), read('x')] },
+        { name: 'T1', ops: [waitFor('y', 1), take('s')] },
+        { name: 'T2', ops: [take('s'), acquireSetting('L', 'x', 1), release('L')] },
+      ],
+    };
+    const got = runSplit(spec);
+    expect([got.subtrees, got.seen.length, got.truth.traces]).toEqual([3, 3, 3]);
     expect(new Set(got.seen)).toEqual(new Set(got.truth.canonical));
   });
 

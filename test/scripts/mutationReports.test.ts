@@ -1,0 +1,87 @@
+/**
+ * Merging Stryker's incremental reports (scripts/mutationReports.ts): a run of
+ * one folder must not drop the others' results, and test ids, numbered per
+ * run, must keep naming the same tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { type MutationReport, mergeReports } from '../../scripts/mutationReports.js';
+
+const mutant = (id: string, status: string, coveredBy: string[], killedBy: string[] = []) => ({
+  id,
+  status,
+  coveredBy,
+  killedBy,
+});
+
+/** An earlier run of model/: test "a" was id 0 and "b" id 1. */
+const base: MutationReport = {
+  files: {
+    'model/x.ts': { source: 'x', mutants: [mutant('1', 'Killed', ['0', '1'], ['1'])] },
+    'model/y.ts': { source: 'y', mutants: [mutant('2', 'Survived', ['0'])] },
+  },
+  testFiles: {
+    'test/t.test.ts': {
+      source: 'old',
+      tests: [
+        { id: '0', name: 'a' },
+        { id: '1', name: 'b' },
+      ],
+    },
+  },
+};
+
+describe('mergeReports', () => {
+  it("keeps base's files, puts part's over them, and renames every test to one merged id", () => {
+    // A later run of properties/ and model/y.ts: its ids count the same tests otherwise.
+    const part: MutationReport = {
+      files: {
+        'properties/p.ts': { source: 'p', mutants: [mutant('1', 'Killed', ['5'], ['5'])] },
+        'model/y.ts': { source: 'y2', mutants: [mutant('1', 'Killed', ['4', '5'], ['4'])] },
+      },
+      testFiles: {
+        'test/t.test.ts': {
+          source: 'new',
+          tests: [
+            { id: '4', name: 'b' },
+            { id: '5', name: 'a' },
+          ],
+        },
+      },
+    };
+    const { report, dropped } = mergeReports(base, part);
+    expect(dropped).toBe(0);
+    expect(report.testFiles).toEqual({
+      'test/t.test.ts': {
+        source: 'new',
+        tests: [
+          { id: '0', name: 'b' },
+          { id: '1', name: 'a' },
+        ],
+      },
+    });
+    expect(report.files).toEqual({
+      'model/x.ts': { source: 'x', mutants: [mutant('1', 'Killed', ['1', '0'], ['0'])] },
+      'model/y.ts': { source: 'y2', mutants: [mutant('1', 'Killed', ['0', '1'], ['0'])] },
+      'properties/p.ts': { source: 'p', mutants: [mutant('1', 'Killed', ['1'], ['1'])] },
+    });
+  });
+
+  it('leaves out a base mutant that names a test the newer file no longer has, and counts it', () => {
+    const part: MutationReport = {
+      files: {},
+      testFiles: { 'test/t.test.ts': { source: 'new', tests: [{ id: '0', name: 'a' }] } },
+    };
+    const { report, dropped } = mergeReports(base, part);
+    // model/x.ts's mutant was killed by "b", gone now: it will be tested again.
+    expect(dropped).toBe(1);
+    expect(report.files['model/x.ts']?.mutants).toEqual([]);
+    expect(report.files['model/y.ts']?.mutants).toEqual([mutant('2', 'Survived', ['0'])]);
+  });
+
+  it('keeps the tests of a test file only base lists', () => {
+    const { report, dropped } = mergeReports(base, { files: {}, testFiles: {} });
+    expect(dropped).toBe(0);
+    expect(report.testFiles).toEqual(base.testFiles);
+    expect(report.files).toEqual(base.files);
+  });
+});
