@@ -8,9 +8,11 @@
  * Test ids are numbered per run, so mutants name their tests through each
  * report's own ids. The merged report numbers the tests afresh, identifying a
  * test by (test file, name), and rewrites every mutant's `coveredBy` and
- * `killedBy`. A test file both reports list is taken from part (the newer run).
- * A base mutant that names a test part's version of the file no longer has is
- * left out: Stryker then tests it again, as it would a new mutant.
+ * `killedBy`. A test file both reports list keeps part's source (the newer
+ * run) and the tests of both: two runs on two branches each know tests the
+ * other lacks, and Stryker itself notices a test that no longer exists and
+ * tests its mutants again. A mutant naming a test its own report does not
+ * list (a malformed report) is left out, to be tested again.
  */
 
 /** One mutant of a report (only the fields the merge reads; the rest is kept as is). */
@@ -47,7 +49,7 @@ export interface MutationReport {
 /** What a merge kept and dropped. */
 export interface MergeResult {
   readonly report: MutationReport;
-  /** Base mutants left out because a test they name is gone from part's version of its file. */
+  /** Base mutants left out because a test they name is not in their report. */
   readonly dropped: number;
 }
 
@@ -55,9 +57,9 @@ export interface MergeResult {
 export function mergeReports(base: MutationReport, part: MutationReport): MergeResult {
   const testFiles: Record<string, ReportTestFile> = {};
   const newId = new Map<string, string>(); // `${file}\0${name}` → merged id
-  // Part first: where both reports list a test file, part's version is the one kept.
-  const fromPart = addTests(part, testFiles, newId, () => true);
-  const fromBase = addTests(base, testFiles, newId, (file) => part.testFiles?.[file] === undefined);
+  // Part first: where both reports list a test file, part's source is the one kept.
+  const fromPart = addTests(part, testFiles, newId);
+  const fromBase = addTests(base, testFiles, newId);
   const files: Record<string, ReportFile> = {};
   let dropped = 0;
   for (const [path, f] of Object.entries(base.files)) {
@@ -72,27 +74,27 @@ export function mergeReports(base: MutationReport, part: MutationReport): MergeR
 }
 
 /**
- * Registers the tests of `report`'s test files that `isTaken` accepts (a test
- * keeps the merged id a test of the same file and name already has), and
- * returns the report's old id → merged id for every test of the report that
- * exists in the merged report.
+ * Adds the tests of `report`'s test files to `out` (a test keeps the merged id
+ * a test of the same file and name already has; a file already there keeps its
+ * source and gains the tests it lacks), and returns the report's old id →
+ * merged id.
  */
 function addTests(
   report: MutationReport,
   out: Record<string, ReportTestFile>,
   newId: Map<string, string>,
-  isTaken: (file: string) => boolean,
 ): Map<string, string> {
   const ids = new Map<string, string>();
   for (const [file, tf] of Object.entries(report.testFiles ?? {})) {
-    if (isTaken(file)) {
-      const tests = tf.tests.map((t) => ({ ...t, id: mergedId(newId, file, t.name) }));
-      out[file] = { ...tf, tests };
-    }
+    const known = out[file];
+    const tests = [...(known?.tests ?? [])];
     for (const t of tf.tests) {
-      const id = newId.get(`${file}\0${t.name}`);
-      if (id !== undefined) ids.set(t.id, id);
+      const isNew = !newId.has(`${file}\0${t.name}`);
+      const id = mergedId(newId, file, t.name);
+      ids.set(t.id, id);
+      if (isNew) tests.push({ ...t, id });
     }
+    out[file] = { ...(known ?? tf), tests };
   }
   return ids;
 }

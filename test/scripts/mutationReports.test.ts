@@ -66,16 +66,35 @@ describe('mergeReports', () => {
     });
   });
 
-  it('leaves out a base mutant that names a test the newer file no longer has, and counts it', () => {
+  it("keeps the tests of both versions of a test file, under part's source", () => {
+    // Two branches' runs: part's version of the file lacks "b", which base's mutant names.
     const part: MutationReport = {
       files: {},
       testFiles: { 'test/t.test.ts': { source: 'new', tests: [{ id: '0', name: 'a' }] } },
     };
     const { report, dropped } = mergeReports(base, part);
-    // model/x.ts's mutant was killed by "b", gone now: it will be tested again.
-    expect(dropped).toBe(1);
-    expect(report.files['model/x.ts']?.mutants).toEqual([]);
-    expect(report.files['model/y.ts']?.mutants).toEqual([mutant('2', 'Survived', ['0'])]);
+    expect(dropped).toBe(0);
+    expect(report.testFiles).toEqual({
+      'test/t.test.ts': {
+        source: 'new',
+        tests: [
+          { id: '0', name: 'a' },
+          { id: '1', name: 'b' },
+        ],
+      },
+    });
+    expect(report.files['model/x.ts']?.mutants).toEqual([mutant('1', 'Killed', ['0', '1'], ['1'])]);
+  });
+
+  it('leaves out a mutant that names a test its own report does not list, and counts it', () => {
+    const broken: MutationReport = {
+      files: { 'model/z.ts': { source: 'z', mutants: [mutant('1', 'Killed', ['7'], ['7'])] } },
+      testFiles: {},
+    };
+    const { report, dropped } = mergeReports(base, broken);
+    expect(dropped).toBe(0); // counted for base's mutants only
+    expect(report.files['model/z.ts']?.mutants).toEqual([]);
+    expect(mergeReports(broken, { files: {}, testFiles: {} }).dropped).toBe(1);
   });
 
   it('keeps the tests of a test file only base lists', () => {
