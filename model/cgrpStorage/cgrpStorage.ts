@@ -71,9 +71,9 @@ export function* cgrpStorageGet(
 ): Op<ObjId | null> {
   const isNested = actor.hookDepth > 0;
   const smap = smapOf(k, map);
-  // The observation records the state as the helper's first step runs (as
-  // afterFirstStep does), taken here in one generator: every step of a get
-  // passes through one layer fewer.
+  // The observation records the state as the helper's first step runs. In
+  // E1/E2 that step is the trylock, yielded here, so the hot path needs no
+  // afterFirstStep wrapper for every step to pass through.
   let existedBefore = false;
   let begin = 0;
   let ret: ObjId | null = null;
@@ -83,12 +83,10 @@ export function* cgrpStorageGet(
     begin = k.observations.length;
   } else if (!hasBusyCounter(k.era)) {
     // E3: the first step is the lookup's.
-    const op = lookupOrCreate(k, actor, smap, cg, value, flags, true);
-    const first = op.next();
-    if (!first.done) yield first.value;
-    existedBefore = isElemLinked(k, map, cg);
-    begin = k.observations.length;
-    ret = first.done ? first.value : yield* op;
+    ret = yield* afterFirstStep(lookupOrCreate(k, actor, smap, cg, value, flags, true), () => {
+      existedBefore = isElemLinked(k, map, cg);
+      begin = k.observations.length;
+    });
   } else {
     // E1/E2: bpf_cgrp_storage_trylock first; busyTrylock and busyUnlock as step and effect.
     yield busyTrylockStep(k, actor);
@@ -172,12 +170,10 @@ function* lookupOrCreate(
  * delete unlinked it first), or in E3 its lock error. Records a 'helper' observation.
  */
 export function* cgrpStorageDelete(k: Kernel, actor: Actor, map: MapId, cg: CgroupId | null): Op<number> {
-  // afterFirstStep, inlined as in cgrpStorageGet.
-  const op = bpfCgrpStorageDelete(k, actor, smapOf(k, map), cg);
-  const first = op.next();
-  if (!first.done) yield first.value;
-  const existedBefore = cg !== null && isElemLinked(k, map, cg);
-  const ret = first.done ? first.value : yield* op;
+  let existedBefore = false;
+  const ret = yield* afterFirstStep(bpfCgrpStorageDelete(k, actor, smapOf(k, map), cg), () => {
+    existedBefore = cg !== null && isElemLinked(k, map, cg);
+  });
   k.observe({
     kind: 'helper',
     actor: actor.id,
